@@ -1,0 +1,63 @@
+namespace FaceFunctions.App.Configuration;
+
+/// <summary>
+/// Every app setting the function app reads, in the environment-variable form Azure uses ("Section__Key").
+/// The options classes bind these sections, and the infrastructure tests check that the Bicep templates set
+/// exactly these settings: this list is the single source of truth for both.
+/// </summary>
+public static class SettingNames
+{
+    /// <summary>Connection name of the storage account that holds photos and results (identity-based in Azure).</summary>
+    public const string PhotoStorageConnection = "PhotoStorage";
+
+    public const string FaceFunctionsSection = "FaceFunctions";
+    public const string DetectionSection = "Detection";
+    public const string ImageLimitsSection = "ImageLimits";
+
+    public const string PhotosContainer = "FaceFunctions__PhotosContainer";
+    public const string DetectionsContainer = "FaceFunctions__DetectionsContainer";
+    public const string FacesContainer = "FaceFunctions__FacesContainer";
+    public const string AnnotatedContainer = "FaceFunctions__AnnotatedContainer";
+    public const string AnonymizedContainer = "FaceFunctions__AnonymizedContainer";
+    public const string WriteAnnotated = "FaceFunctions__WriteAnnotated";
+    public const string WriteAnonymized = "FaceFunctions__WriteAnonymized";
+    public const string MaxConcurrentDetections = "FaceFunctions__MaxConcurrentDetections";
+    public const string CropSize = "FaceFunctions__CropSize";
+
+    public const string ExecutionProvider = "Detection__ExecutionProvider";
+    public const string MinFaceSize = "Detection__MinFaceSize";
+
+    public const string MaxBytes = "ImageLimits__MaxBytes";
+    public const string MaxPixels = "ImageLimits__MaxPixels";
+
+    /// <summary>The settings our own options classes bind.</summary>
+    public static IReadOnlyList<string> App { get; } =
+    [
+        PhotosContainer, DetectionsContainer, FacesContainer, AnnotatedContainer, AnonymizedContainer,
+        WriteAnnotated, WriteAnonymized, MaxConcurrentDetections, CropSize,
+        ExecutionProvider, MinFaceSize,
+        MaxBytes, MaxPixels,
+    ];
+
+    /// <summary>
+    /// Settings read by the Functions host, its extensions and the telemetry packages rather than by our code.
+    /// In Azure every connection is identity-based (service URIs + the managed identity's client id), never a key.
+    /// </summary>
+    public static IReadOnlyList<string> Host { get; } =
+    [
+        "AzureWebJobsStorage__blobServiceUri",
+        "AzureWebJobsStorage__queueServiceUri",
+        "AzureWebJobsStorage__tableServiceUri",
+        "AzureWebJobsStorage__credential",
+        "AzureWebJobsStorage__clientId",
+        "PhotoStorage__blobServiceUri",
+        "PhotoStorage__queueServiceUri",
+        "PhotoStorage__credential",
+        "PhotoStorage__clientId",
+        "APPLICATIONINSIGHTS_CONNECTION_STRING",
+        "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+    ];
+
+    /// <summary>The default container names; the templates create exactly these.</summary>
+    public static IReadOnlyList<string> DefaultContainers { get; } = ["photos", "detections", "faces", "annotated", "anonymized"];
+}
