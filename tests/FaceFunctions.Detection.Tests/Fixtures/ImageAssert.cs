@@ -1,7 +1,7 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace FaceFunctions.Detection.Tests.Imaging;
+namespace FaceFunctions.Detection.Tests;
 
 internal static class ImageAssert
 {
