@@ -6,8 +6,9 @@ using SixLabors.ImageSharp.Formats.Png;
 namespace FaceFunctions.Detection.Imaging;
 
 /// <summary>
-/// Writes crops, previews and anonymised copies. Only JPEG and PNG are written, with no metadata: the
-/// images are already upright, so an orientation tag copied from the upload would turn them again.
+/// Writes crops, previews and anonymised copies, as JPEG or PNG only (never TIFF, see SECURITY.md).
+/// Images from <see cref="SafeImageLoader"/> carry no metadata, so nothing of the upload is written back:
+/// in particular no orientation tag, which would turn the already upright pixels a second time.
 /// </summary>
 public static class ImageEncoding
 {
