@@ -28,8 +28,8 @@ internal static class NetworkComparison
 
     private static Dictionary<string, (float[] Data, long[] Shape)> RunOnnx(byte[] model, float[] input, int batch, int height, int width)
     {
-        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
-        using var session = new InferenceSession(model, options);
+        // ONNX Runtime's default options (all graph optimisations), as the detector runs the models.
+        using var session = new InferenceSession(model);
         using var value = OrtValue.CreateTensorValueFromMemory(input, [batch, 3, height, width]);
         using var runOptions = new RunOptions();
         var names = session.OutputNames;
