@@ -44,8 +44,8 @@ internal static class TfliteReader
         // OperatorCode: deprecated_builtin_code 0 (byte), custom_code 1, version 2, builtin_code 3 (int).
         // Older writers fill only the deprecated byte and leave builtin_code at its default 0 (ADD),
         // newer ones fill both: the larger of the two is the real code.
-        int deprecated = ScalarOffset(code, 0) is var d and not 0 ? code.bb.GetSbyte(code.bb_pos + d) : 0;
-        int builtin = ScalarOffset(code, 3) is var b and not 0 ? code.bb.GetInt(code.bb_pos + b) : 0;
+        var deprecated = Byte(code, 0);
+        var builtin = Int(code, 3);
         var value = Math.Max(deprecated, builtin);
         return Enum.IsDefined((BuiltinOperator)value)
             ? (BuiltinOperator)value
@@ -55,25 +55,22 @@ internal static class TfliteReader
     private static TfliteTensor ReadTensor(Table tensor, byte[][] buffers)
     {
         // Tensor: shape 0, type 1 (byte), buffer 2 (uint index into Model.buffers), name 3.
-        var typeOffset = ScalarOffset(tensor, 1);
-        var type = (TfliteTensorType)(typeOffset == 0 ? 0 : tensor.bb.GetSbyte(tensor.bb_pos + typeOffset));
+        var type = (TfliteTensorType)Byte(tensor, 1);
         if (!Enum.IsDefined(type))
         {
             throw new NotSupportedException($"TFLite tensor type {(int)type} is not supported (only float32 and int32).");
         }
 
-        var bufferOffset = ScalarOffset(tensor, 2);
-        var buffer = bufferOffset == 0 ? 0 : (int)tensor.bb.GetUint(tensor.bb_pos + bufferOffset);
-        var data = buffers[buffer];
-        var name = tensor.__offset(VTable(3)) is var n and not 0 ? tensor.__string(tensor.bb_pos + n) : string.Empty;
+        var data = buffers[Int(tensor, 2)];
+        var nameOffset = tensor.__offset(VTable(3));
+        var name = nameOffset == 0 ? string.Empty : tensor.__string(tensor.bb_pos + nameOffset);
         return new TfliteTensor(name, Ints(tensor, 0), type, data.Length == 0 ? null : data);
     }
 
     private static TfliteOperator ReadOperator(Table op, BuiltinOperator[] codes)
     {
         // Operator: opcode_index 0 (uint), inputs 1, outputs 2, builtin_options_type 3, builtin_options 4.
-        var indexOffset = ScalarOffset(op, 0);
-        var code = codes[indexOffset == 0 ? 0 : (int)op.bb.GetUint(op.bb_pos + indexOffset)];
+        var code = codes[Int(op, 0)];
         var optionsOffset = op.__offset(VTable(4));
         var options = optionsOffset == 0
             ? null
@@ -95,13 +92,13 @@ internal static class TfliteReader
 
     private static int VTable(int slot) => 4 + (2 * slot);
 
-    private static int ScalarOffset(Table table, int slot) => table.__offset(VTable(slot));
-
+    // Scalars absent from a table take the schema default, 0 for every field read here.
     private static int Byte(Table table, int slot) =>
-        ScalarOffset(table, slot) is var o and not 0 ? table.bb.GetSbyte(table.bb_pos + o) : 0;
+        table.__offset(VTable(slot)) is var o and not 0 ? table.bb.GetSbyte(table.bb_pos + o) : 0;
 
+    // Also reads the uint fields (buffer and opcode indices): the files are far too small for the sign bit to matter.
     private static int Int(Table table, int slot) =>
-        ScalarOffset(table, slot) is var o and not 0 ? table.bb.GetInt(table.bb_pos + o) : 0;
+        table.__offset(VTable(slot)) is var o and not 0 ? table.bb.GetInt(table.bb_pos + o) : 0;
 
     private static int[] Ints(Table table, int slot)
     {
