@@ -9,22 +9,22 @@ internal sealed record ConverterArguments(string? TfliteDirectory, string Output
     {
         string? tfliteDirectory = null;
         var output = "models";
-        for (var i = 0; i < args.Count; i++)
+        for (var i = 0; i < args.Count; i += 2)
         {
-            var value = i + 1 < args.Count ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value. {Usage}");
-            switch (args[i])
+            if (args[i] is not ("--tflite-dir" or "--out"))
             {
-                case "--tflite-dir":
-                    tfliteDirectory = value;
-                    break;
-                case "--out":
-                    output = value;
-                    break;
-                default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}");
+                throw new ArgumentException($"Unknown argument '{args[i]}'. {Usage}");
             }
 
-            i++;
+            var value = i + 1 < args.Count ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value. {Usage}");
+            if (args[i] == "--out")
+            {
+                output = value;
+            }
+            else
+            {
+                tfliteDirectory = value;
+            }
         }
 
         return new ConverterArguments(tfliteDirectory, output);

@@ -12,11 +12,12 @@ internal static class ModelWriter
     public static IReadOnlyList<string> WriteModels(string? tfliteDirectory, string outputDirectory)
     {
         var tflite = tfliteDirectory is null ? FromTemporaryNpmPack() : TfliteFiles.FromDirectory(tfliteDirectory);
+        // Convert all three before writing anything, so a bad input leaves an existing models folder untouched.
+        var models = MtcnnNetwork.All.Select(n => (Network: n, Onnx: MtcnnConverter.Convert(n, tflite[n.Name]))).ToArray();
         Directory.CreateDirectory(outputDirectory);
         var sums = new List<string>();
-        foreach (var network in MtcnnNetwork.All)
+        foreach (var (network, onnx) in models)
         {
-            var onnx = MtcnnConverter.Convert(network, tflite[network.Name]);
             File.WriteAllBytes(Path.Combine(outputDirectory, network.OnnxFileName), onnx);
             sums.Add($"{Convert.ToHexStringLower(SHA256.HashData(onnx))}  {network.OnnxFileName}");
         }

