@@ -4,5 +4,5 @@ using BenchmarkDotNet.Running;
 // Every class with [Benchmark] methods in this assembly; pick with --filter, e.g. --filter '*Nms*'.
 // BenchmarkDotNet builds a separate project per run; the default two-minute limit is too short on a
 // shared two-core machine.
-var config = DefaultConfig.Instance.WithBuildTimeout(TimeSpan.FromMinutes(15));
+var config = ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(15));
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
