@@ -19,15 +19,13 @@ namespace FaceFunctions.Detection.Imaging;
 /// </remarks>
 public sealed class SafeImageLoader
 {
-    private readonly ImageLimits _limits;
-
     public SafeImageLoader(ImageLimits? limits = null)
     {
-        _limits = (limits ?? ImageLimits.Default).Validate();
-        Configuration = RestrictedConfiguration.Create(_limits);
+        Limits = (limits ?? ImageLimits.Default).Validate();
+        Configuration = RestrictedConfiguration.Create(Limits);
     }
 
-    public ImageLimits Limits => _limits;
+    public ImageLimits Limits { get; }
 
     /// <summary>The restricted ImageSharp configuration every loaded image carries.</summary>
     internal Configuration Configuration { get; }
@@ -36,7 +34,7 @@ public sealed class SafeImageLoader
     public LoadedImage Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using BoundedUpload upload = BoundedUpload.Read(stream, _limits.MaxBytes);
+        using BoundedUpload upload = BoundedUpload.Read(stream, Limits.MaxBytes);
         return Decode(upload);
     }
 
@@ -44,7 +42,7 @@ public sealed class SafeImageLoader
     public async Task<LoadedImage> LoadAsync(Stream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using BoundedUpload upload = await BoundedUpload.ReadAsync(stream, _limits.MaxBytes, cancellationToken).ConfigureAwait(false);
+        using BoundedUpload upload = await BoundedUpload.ReadAsync(stream, Limits.MaxBytes, cancellationToken).ConfigureAwait(false);
         return Decode(upload);
     }
 
@@ -52,7 +50,7 @@ public sealed class SafeImageLoader
     public LoadedImage Load(string path)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        if (file.Length > _limits.MaxBytes)
+        if (file.Length > Limits.MaxBytes)
         {
             throw TooManyBytes();
         }
@@ -110,11 +108,11 @@ public sealed class SafeImageLoader
             throw new ImageRejectedException(ImageErrorCode.Corrupt, $"The {name} header declares an empty image ({width} × {height}).");
         }
 
-        if (width > _limits.MaxDimension || height > _limits.MaxDimension || (long)width * height > _limits.MaxPixels)
+        if (width > Limits.MaxDimension || height > Limits.MaxDimension || (long)width * height > Limits.MaxPixels)
         {
             throw new ImageRejectedException(
                 ImageErrorCode.TooLarge,
-                $"The {name} image is {width} × {height} pixels; the limit is {_limits.MaxPixels / 1e6:0.#} megapixels and {_limits.MaxDimension} pixels a side.");
+                $"The {name} image is {width} × {height} pixels; the limit is {Limits.MaxPixels / 1e6:0.#} megapixels and {Limits.MaxDimension} pixels a side.");
         }
     }
 
@@ -185,7 +183,7 @@ public sealed class SafeImageLoader
     }
 
     private ImageRejectedException TooManyBytes() =>
-        new(ImageErrorCode.TooLarge, $"The file is larger than the limit of {_limits.MaxBytes:N0} bytes.");
+        new(ImageErrorCode.TooLarge, $"The file is larger than the limit of {Limits.MaxBytes:N0} bytes.");
 
     private static ImageRejectedException Unsupported(ReadOnlySpan<byte> file)
     {
