@@ -26,7 +26,7 @@ public sealed class OrientationTests
 
         Assert.Equal(orientation, loaded.Orientation);
         Assert.Equal((400, 300), (loaded.Width, loaded.Height));
-        Assert.Equal((stored.Width, stored.Height), (loaded.StoredWidth, loaded.StoredHeight));
+        Assert.Equal((stored.Width, stored.Height), (loaded.OriginalWidth, loaded.OriginalHeight));
         // Only JPEG noise separates the two: a wrong mapping of a photo gives a difference of tens.
         Assert.InRange(ImageAssert.MeanAbsoluteDifference(upright, loaded.Image), 0.0, 2.5);
     }

@@ -37,7 +37,7 @@ public sealed class SafeImageLoaderTests
 
         Assert.Equal(format, loaded.Format);
         Assert.Equal((451, 300), (loaded.Width, loaded.Height));
-        Assert.Equal((451, 300), (loaded.StoredWidth, loaded.StoredHeight));
+        Assert.Equal((451, 300), (loaded.OriginalWidth, loaded.OriginalHeight));
         Assert.Equal(1, loaded.Orientation);
         Assert.Equal(file.Length, loaded.ByteCount);
         Assert.InRange(ImageAssert.MeanAbsoluteDifference(photo, loaded.Image), 0.0, tolerance);
