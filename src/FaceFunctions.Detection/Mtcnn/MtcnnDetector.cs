@@ -27,6 +27,7 @@ public sealed class MtcnnDetector : IFaceDetector
     private readonly OnnxNetwork _rnet;
     private readonly OnnxNetwork _onet;
     private readonly DetectorSettings _settings;
+    private bool _disposed;
 
     private MtcnnDetector(ModelSet models, DetectorSettings settings, SessionOptions sessionOptions, string provider)
     {
@@ -77,6 +78,7 @@ public sealed class MtcnnDetector : IFaceDetector
 
     public DetectionResult Detect(Image<Rgb24> image, DetectionOptions options)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -102,6 +104,7 @@ public sealed class MtcnnDetector : IFaceDetector
 
     public void Dispose()
     {
+        _disposed = true;
         _pnet.Dispose();
         _rnet.Dispose();
         _onet.Dispose();
