@@ -35,7 +35,7 @@ param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
 @maxValue(100)
 param gpuMaxReplicas int = 1
 
-@description('gpu: image of the app in the registry, set by the post-provision hook after it builds it. Empty on the first provision.')
+@description('gpu: image of the app in the registry, recorded by azd after it deploys one. Empty on the first provision.')
 param gpuImage string = ''
 
 @description('Write annotated copies (boxes drawn) to the annotated container.')

@@ -9,7 +9,8 @@ param maximumInstanceCount = int(readEnvironmentVariable('FLEX_MAXIMUM_INSTANCE_
 param instanceMemoryMB = readEnvironmentVariable('FLEX_INSTANCE_MEMORY_MB', '2048')
 param gpuProfileType = readEnvironmentVariable('GPU_PROFILE_TYPE', 'Consumption-GPU-NC8as-T4')
 param gpuMaxReplicas = int(readEnvironmentVariable('GPU_MAX_REPLICAS', '1'))
-param gpuImage = readEnvironmentVariable('GPU_IMAGE', '')
+// azd records the image it deployed here, so a later `azd provision` keeps it instead of the placeholder.
+param gpuImage = readEnvironmentVariable('SERVICE_APP_IMAGE_NAME', '')
 param writeAnnotated = bool(readEnvironmentVariable('WRITE_ANNOTATED', 'false'))
 param writeAnonymized = bool(readEnvironmentVariable('WRITE_ANONYMIZED', 'false'))
 param maxConcurrentDetections = readEnvironmentVariable('MAX_CONCURRENT_DETECTIONS', '')

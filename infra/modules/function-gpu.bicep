@@ -24,7 +24,7 @@ param identityId string
 @description('Login server of the registry the image is pulled from.')
 param registryServer string
 
-@description('Image to run. Empty until the post-provision hook has built the app image; a bare Functions host runs meanwhile.')
+@description('Image to run. Empty until azd has built and deployed the app image; a bare Functions host runs meanwhile.')
 param image string
 
 @description('Most replicas (each one holds one GPU).')
@@ -45,7 +45,7 @@ var replicaSizes = {
   'Consumption-GPU-NC24-A100': { cpu: 24, memory: '220Gi' }
 }
 
-// Until the hook has pushed the app image, run the plain Functions host image so the app can be created.
+// Until azd has pushed the app image, run the plain Functions host image so the app can be created.
 var placeholderImage = 'mcr.microsoft.com/azure-functions/dotnet-isolated:4-dotnet-isolated10.0'
 
 resource environment 'Microsoft.App/managedEnvironments@2025-07-01' = {
@@ -88,7 +88,8 @@ resource environmentLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-previ
 resource app 'Microsoft.App/containerApps@2025-07-01' = {
   name: name
   location: location
-  tags: union(tags, { 'azd-service-name': 'app-gpu' })
+  // azd finds the service's resource by this tag; only one hosting mode exists per resource group.
+  tags: union(tags, { 'azd-service-name': 'app' })
   kind: 'functionapp'
   identity: {
     type: 'UserAssigned'

@@ -1,0 +1,91 @@
+using FaceFunctions.App.Configuration;
+
+namespace FaceFunctions.Infra.Tests;
+
+/// <summary>
+/// The templates set every setting the app and host read and nothing else, and create the containers the app uses:
+/// checked against SettingNames, the list the app itself binds from.
+/// </summary>
+[Collection(SnapshotCollection.Name)]
+public sealed class SettingsContractTests(Snapshots snapshots)
+{
+    [Theory]
+    [MemberData(nameof(Snapshots.Modes), MemberType = typeof(Snapshots))]
+    public void AppSettingsAreExactlyTheOnesTheCodeReads(string mode)
+    {
+        // No exclusions in either mode: Flex takes the runtime from functionAppConfig, and the Functions base image
+        // sets FUNCTIONS_WORKER_RUNTIME and AzureWebJobsScriptRoot for the container app.
+        var expected = SettingNames.App.Concat(SettingNames.Host).Order(StringComparer.Ordinal).ToList();
+        var names = AppSettings.Of(snapshots.Mode(mode), mode).Select(setting => setting.Name).ToList();
+
+        Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Equal(expected, names.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Snapshots.Modes), MemberType = typeof(Snapshots))]
+    public void ContainersAreTheAppsDefaultsPlusDeadLetterAndFlexPackage(string mode)
+    {
+        var expected = SettingNames.DefaultContainers.Append("eventgrid-deadletter");
+        if (mode == "flex")
+        {
+            expected = expected.Append("deploymentpackage");
+        }
+
+        var containers = snapshots.Mode(mode).OfType(ResourceTypes.BlobContainer).Select(container => ((string)container["name"]!).Split('/')[^1]);
+
+        Assert.Equal(expected.Order(StringComparer.Ordinal), containers.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Snapshots.Modes), MemberType = typeof(Snapshots))]
+    public void ContainerSettingsNameTheCreatedContainers(string mode)
+    {
+        var settings = AppSettings.Of(snapshots.Mode(mode), mode);
+        string[] containerSettings =
+        [
+            SettingNames.PhotosContainer, SettingNames.DetectionsContainer, SettingNames.FacesContainer,
+            SettingNames.AnnotatedContainer, SettingNames.AnonymizedContainer,
+        ];
+
+        Assert.Equal(SettingNames.DefaultContainers, containerSettings.Select(name => AppSettings.ValueOf(settings, name)));
+    }
+
+    [Theory]
+    [InlineData("flex", "cpu")]
+    [InlineData("gpu", "cuda")]
+    public void ExecutionProviderMatchesTheHardware(string mode, string provider)
+    {
+        var settings = AppSettings.Of(snapshots.Mode(mode), mode);
+
+        Assert.Equal(provider, AppSettings.ValueOf(settings, SettingNames.ExecutionProvider));
+    }
+
+    [Theory]
+    [MemberData(nameof(Snapshots.Modes), MemberType = typeof(Snapshots))]
+    public void ConnectionsAreIdentityBasedWithTheAppsIdentity(string mode)
+    {
+        var settings = AppSettings.Of(snapshots.Mode(mode), mode);
+
+        foreach (var connection in new[] { "AzureWebJobsStorage", SettingNames.PhotoStorageConnection })
+        {
+            Assert.Equal("managedidentity", AppSettings.ValueOf(settings, $"{connection}__credential"));
+            Assert.Contains("outputs.clientId", AppSettings.ValueOf(settings, $"{connection}__clientId"), StringComparison.Ordinal);
+            Assert.Contains("blobEndpoint", AppSettings.ValueOf(settings, $"{connection}__blobServiceUri"), StringComparison.Ordinal);
+            Assert.Contains("queueEndpoint", AppSettings.ValueOf(settings, $"{connection}__queueServiceUri"), StringComparison.Ordinal);
+        }
+
+        var authentication = AppSettings.ValueOf(settings, "APPLICATIONINSIGHTS_AUTHENTICATION_STRING");
+        Assert.StartsWith("[format('Authorization=AAD;ClientId={0}'", authentication, StringComparison.Ordinal);
+        Assert.Contains("outputs.clientId", authentication, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Snapshots.Modes), MemberType = typeof(Snapshots))]
+    public void TheBlobExtensionsPoisonQueueExists(string mode)
+    {
+        var queue = Assert.Single(snapshots.Mode(mode).OfType(ResourceTypes.Queue));
+
+        Assert.EndsWith("/webjobs-blobtrigger-poison", (string)queue["name"]!, StringComparison.Ordinal);
+    }
+}
