@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace FaceFunctions.Infra.Tests;
 
@@ -61,7 +62,12 @@ internal static class BicepCli
 
     private static string PrepareExecutable()
     {
-        TestEnvironment.RequireLinuxX64();
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.OSArchitecture != Architecture.X64)
+        {
+            throw new PlatformNotSupportedException(
+                "The infrastructure tests use Azure.Bicep.CommandLine.linux-x64 and run on Linux x64 only.");
+        }
+
         var path = TestEnvironment.BicepCliPath;
         if (!File.Exists(path))
         {

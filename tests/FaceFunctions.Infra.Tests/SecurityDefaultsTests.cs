@@ -89,6 +89,6 @@ public sealed class SecurityDefaultsTests(Snapshots snapshots)
         Assert.False((bool)registry["anonymousPullEnabled"]!);
         var pull = Assert.Single(registries)!;
         Assert.Null(pull["passwordSecretRef"]);
-        Assert.Contains("userAssignedIdentities", (string)pull["identity"]!, StringComparison.Ordinal);
+        Assert.Equal($"[{HostingModeTests.ModuleOutput("identity", "id")}]", (string?)pull["identity"]);
     }
 }

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.InteropServices;
 
 namespace FaceFunctions.Infra.Tests;
 
@@ -19,15 +18,5 @@ internal static class TestEnvironment
         return string.IsNullOrEmpty(value)
             ? throw new InvalidOperationException($"The build did not record '{key}' in the test assembly.")
             : value;
-    }
-
-    /// <summary>Fails with a clear message where the NuGet package's binary cannot run.</summary>
-    public static void RequireLinuxX64()
-    {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.OSArchitecture != Architecture.X64)
-        {
-            throw new PlatformNotSupportedException(
-                "The infrastructure tests use Azure.Bicep.CommandLine.linux-x64 and run on Linux x64 only.");
-        }
     }
 }
