@@ -15,11 +15,15 @@ public sealed class SettingsContractTests(Snapshots snapshots)
     {
         // No exclusions in either mode: Flex takes the runtime from functionAppConfig, and the Functions base image
         // sets FUNCTIONS_WORKER_RUNTIME and AzureWebJobsScriptRoot for the container app.
-        var expected = SettingNames.App.Concat(SettingNames.Host).Order(StringComparer.Ordinal).ToList();
+        var expected = SettingNames.App.Concat(SettingNames.Host).ToList();
         var names = AppSettings.Of(snapshots.Mode(mode), mode).Select(setting => setting.Name).ToList();
 
+        var unset = expected.Except(names, StringComparer.Ordinal).ToList();
+        var unread = names.Except(expected, StringComparer.Ordinal).ToList();
+        Assert.True(
+            unset.Count == 0 && unread.Count == 0,
+            $"Read by the code but not set: [{string.Join(", ", unset)}]; set but not in SettingNames: [{string.Join(", ", unread)}].");
         Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
-        Assert.Equal(expected, names.Order(StringComparer.Ordinal));
     }
 
     [Theory]
