@@ -168,8 +168,8 @@ var appSettings = {
   FaceFunctions__FacesContainer: containers.faces
   FaceFunctions__AnnotatedContainer: containers.annotated
   FaceFunctions__AnonymizedContainer: containers.anonymized
-  FaceFunctions__WriteAnnotated: string(writeAnnotated)
-  FaceFunctions__WriteAnonymized: string(writeAnonymized)
+  FaceFunctions__WriteAnnotated: writeAnnotated ? 'true' : 'false'
+  FaceFunctions__WriteAnonymized: writeAnonymized ? 'true' : 'false'
   FaceFunctions__MaxConcurrentDetections: !empty(maxConcurrentDetections) ? maxConcurrentDetections : (isFlex ? '2' : '8')
   FaceFunctions__CropSize: string(cropSize)
   // Flex has no GPU: say cpu rather than auto, so no start-up is spent probing for CUDA. The GPU image must use it.

@@ -56,6 +56,27 @@ public sealed class SettingsContractTests(Snapshots snapshots)
     }
 
     [Theory]
+    [MemberData(nameof(Snapshots.Modes), MemberType = typeof(Snapshots))]
+    public void OptionValuesHaveTheTypesTheOptionsBind(string mode)
+    {
+        var settings = AppSettings.Of(snapshots.Mode(mode), mode);
+
+        foreach (var name in new[] { SettingNames.WriteAnnotated, SettingNames.WriteAnonymized })
+        {
+            Assert.Contains(AppSettings.ValueOf(settings, name), new[] { "true", "false" });
+        }
+
+        foreach (var name in new[]
+                 {
+                     SettingNames.MaxConcurrentDetections, SettingNames.CropSize, SettingNames.MinFaceSize,
+                     SettingNames.MaxBytes, SettingNames.MaxPixels,
+                 })
+        {
+            Assert.True(long.TryParse(AppSettings.ValueOf(settings, name), out var value) && value > 0, $"{name} is not a positive integer.");
+        }
+    }
+
+    [Theory]
     [InlineData("flex", "cpu")]
     [InlineData("gpu", "cuda")]
     public void ExecutionProviderMatchesTheHardware(string mode, string provider)
