@@ -82,7 +82,7 @@ var containers = {
 }
 var deploymentContainerName = 'deploymentpackage'
 var deadLetterContainerName = 'eventgrid-deadletter'
-// The blob extension's poison queue: created up front so the first poison message needs no create permission race.
+// The blob extension's poison queue, created up front so it exists (and can be watched) before the first poison blob.
 var poisonQueueName = 'webjobs-blobtrigger-poison'
 
 // Names are computed here, not taken from module outputs, so role assignment names and scopes are known before
