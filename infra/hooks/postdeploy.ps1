@@ -23,6 +23,8 @@ function Get-BlobsExtensionKey {
 $parameters = $null
 try {
     if ($mode -eq 'gpu') {
+        # The function keys commands live in the containerapp extension; install it without the CLI's prompt.
+        az extension add --name containerapp --upgrade --only-show-errors
         Write-Host "postdeploy: starting one replica of $app to read its system key"
         az containerapp update --resource-group $rg --name $app --min-replicas 1 --output none
     }

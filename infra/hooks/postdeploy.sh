@@ -6,8 +6,8 @@
 # code deployed, so it cannot exist at provision time; after `azd deploy` it does. The subscription itself is the
 # template infra/modules/eventgrid-subscription.bicep (linted and tested with the rest), deployed here with the key.
 #
-# Needs: Azure CLI logged in (azd's login is not shared with az: run `az login` once), and in gpu mode the
-# containerapp CLI extension (installed on first use). Values come from the azd environment (main.bicep outputs).
+# Needs: Azure CLI logged in (azd's login is not shared with az: run `az login` once); in gpu mode the hook installs
+# the containerapp CLI extension. Values come from the azd environment (main.bicep outputs).
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -37,6 +37,9 @@ restore_scale_to_zero() {
 }
 
 if [ "$mode" = "gpu" ]; then
+  # The function keys commands live in the containerapp extension; install it up front, since the CLI's own
+  # on-demand install asks a question this non-interactive hook cannot answer.
+  az extension add --name containerapp --upgrade --only-show-errors
   # Hold one replica (and so one GPU) only while the key is read, then return to scale-to-zero whatever happens.
   echo "postdeploy: starting one replica of $APP_NAME to read its system key"
   az containerapp update --resource-group "$AZURE_RESOURCE_GROUP" --name "$APP_NAME" --min-replicas 1 --output none
