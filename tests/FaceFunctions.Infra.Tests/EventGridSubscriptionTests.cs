@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using FaceFunctions.App.Configuration;
 
@@ -79,6 +80,22 @@ public sealed class EventGridSubscriptionTests(Snapshots snapshots)
         bash.WaitForExit();
 
         Assert.True(bash.ExitCode == 0, errors);
+    }
+
+    [Theory]
+    [InlineData("infra/hooks/postdeploy.sh", "\"(\\w+)\": \\{ \"value\"")]
+    [InlineData("infra/hooks/postdeploy.ps1", "(\\w+)\\s+= @\\{ value")]
+    public void HooksPassExactlyTheTemplatesParameters(string script, string parameterPattern)
+    {
+        var template = File.ReadAllText(Path.Combine(TestEnvironment.RepoRoot, "infra/modules/eventgrid-subscription.bicep"));
+        var declared = Regex.Matches(template, @"^param (\w+) (\w+)( =)?", RegexOptions.Multiline)
+            .ToDictionary(match => match.Groups[1].Value, match => match.Groups[3].Success);
+        var passed = Regex.Matches(File.ReadAllText(Path.Combine(TestEnvironment.RepoRoot, script)), parameterPattern)
+            .Select(match => match.Groups[1].Value)
+            .ToHashSet();
+
+        Assert.Subset(declared.Keys.ToHashSet(), passed);
+        Assert.Subset(passed, declared.Where(parameter => !parameter.Value).Select(parameter => parameter.Key).ToHashSet());
     }
 
     [Theory]
