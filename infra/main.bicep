@@ -47,6 +47,8 @@ param writeAnonymized bool = false
 @description('Detections run at once per instance; bounds memory. Empty: 2 on flex, 8 on a GPU.')
 param maxConcurrentDetections string = ''
 
+// cropSize, minFaceSize, maxBytes and maxPixels default to the detector's own defaults (PipelineSettings,
+// DetectionOptions, ImageLimits in src/FaceFunctions.Detection), with the same valid ranges.
 @description('Edge in pixels of the aligned face crops.')
 @minValue(16)
 @maxValue(1024)
@@ -54,13 +56,17 @@ param cropSize int = 112
 
 @description('Smallest face, in pixels, the detector looks for.')
 @minValue(12)
+@maxValue(100000)
 param minFaceSize int = 20
 
 @description('Largest photo accepted, in bytes; larger ones get an error document.')
+@minValue(1)
 param maxBytes int = 52428800
 
-@description('Largest photo accepted, in pixels (width x height); larger ones get an error document.')
-param maxPixels int = 50000000
+@description('Largest photo accepted, in pixels (width x height); larger ones get an error document. Lower it for 512 MB Flex instances.')
+@minValue(1)
+@maxValue(536870911)
+param maxPixels int = 100000000
 
 @description('Days deleted or overwritten blobs can be recovered.')
 @minValue(1)

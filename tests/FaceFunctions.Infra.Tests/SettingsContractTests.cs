@@ -1,4 +1,6 @@
+using System.Globalization;
 using FaceFunctions.App.Configuration;
+using FaceFunctions.Detection.Pipeline;
 
 namespace FaceFunctions.Infra.Tests;
 
@@ -74,6 +76,19 @@ public sealed class SettingsContractTests(Snapshots snapshots)
         {
             Assert.True(long.TryParse(AppSettings.ValueOf(settings, name), out var value) && value > 0, $"{name} is not a positive integer.");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Snapshots.Modes), MemberType = typeof(Snapshots))]
+    public void DetectorSettingsDefaultToTheDetectorsOwnDefaults(string mode)
+    {
+        var settings = AppSettings.Of(snapshots.Mode(mode), mode);
+        var defaults = new PipelineSettings();
+
+        Assert.Equal(defaults.CropSize.ToString(CultureInfo.InvariantCulture), AppSettings.ValueOf(settings, SettingNames.CropSize));
+        Assert.Equal(defaults.Detection.MinFaceSize.ToString(CultureInfo.InvariantCulture), AppSettings.ValueOf(settings, SettingNames.MinFaceSize));
+        Assert.Equal(defaults.Limits.MaxBytes.ToString(CultureInfo.InvariantCulture), AppSettings.ValueOf(settings, SettingNames.MaxBytes));
+        Assert.Equal(defaults.Limits.MaxPixels.ToString(CultureInfo.InvariantCulture), AppSettings.ValueOf(settings, SettingNames.MaxPixels));
     }
 
     [Theory]
