@@ -19,9 +19,11 @@ public sealed class MtcnnDetector : IFaceDetector
     private const int RNetSize = 24;
     private const int ONetSize = 48;
 
-    // Crops per R-Net/O-Net call: big enough to amortise the call, small enough to bound the input tensor
-    // (a single face-rich photo can yield thousands of R-Net candidates).
-    private const int RefineBatch = 256;
+    // Crops per R-Net/O-Net call. Past a few dozen crops a bigger batch buys no speed on the CPU
+    // (docs/performance.md), while ONNX Runtime keeps the largest activations it has needed: O-Net's first layer
+    // alone is 1 MB per crop.
+    private const int RNetBatch = 128;
+    private const int ONetBatch = 32;
 
     private readonly OnnxNetwork _pnet;
     private readonly OnnxNetwork _rnet;
@@ -208,7 +210,7 @@ public sealed class MtcnnDetector : IFaceDetector
     private List<Candidate> RunRNet(Image<Rgb24> image, List<Candidate> candidates, DetectionOptions options)
     {
         var passed = new List<Candidate>();
-        RunRefine(_rnet, image, candidates, options.Border, RNetSize, (index, outputs, row) =>
+        RunRefine(_rnet, image, candidates, options.Border, RNetSize, RNetBatch, (index, outputs, row) =>
         {
             float score = outputs[0].GetTensorDataAsSpan<float>()[(row * 2) + 1];
             if (score < options.RNetThreshold)
@@ -235,7 +237,7 @@ public sealed class MtcnnDetector : IFaceDetector
     {
         var passed = new List<Candidate>();
         var landmarks = new List<FaceLandmarks>();
-        RunRefine(_onet, image, candidates, options.Border, ONetSize, (index, outputs, row) =>
+        RunRefine(_onet, image, candidates, options.Border, ONetSize, ONetBatch, (index, outputs, row) =>
         {
             float score = outputs[0].GetTensorDataAsSpan<float>()[(row * 2) + 1];
             if (score < options.ONetThreshold)
@@ -293,17 +295,17 @@ public sealed class MtcnnDetector : IFaceDetector
     /// Batches run in parallel (each single-threaded, like P-Net's tiles); results are delivered in order afterwards
     /// so the outcome does not depend on scheduling.
     /// </summary>
-    private void RunRefine(OnnxNetwork network, Image<Rgb24> image, List<Candidate> candidates, CropBorder border, int size, RefineResult onRow)
+    private void RunRefine(OnnxNetwork network, Image<Rgb24> image, List<Candidate> candidates, CropBorder border, int size, int batchSize, RefineResult onRow)
     {
         int slot = 3 * size * size;
-        int batches = (candidates.Count + RefineBatch - 1) / RefineBatch;
+        int batches = (candidates.Count + batchSize - 1) / batchSize;
         var results = new IDisposableReadOnlyCollection<OrtValue>[batches];
         try
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = _settings.EffectiveThreads };
             Parallel.For(0, batches, parallel, batch =>
             {
-                int start = batch * RefineBatch, n = Math.Min(RefineBatch, candidates.Count - start);
+                int start = batch * batchSize, n = Math.Min(batchSize, candidates.Count - start);
                 var buffer = ArrayPool<float>.Shared.Rent(n * slot);
                 try
                 {
@@ -322,7 +324,7 @@ public sealed class MtcnnDetector : IFaceDetector
 
             for (int batch = 0; batch < batches; batch++)
             {
-                int start = batch * RefineBatch, n = Math.Min(RefineBatch, candidates.Count - start);
+                int start = batch * batchSize, n = Math.Min(batchSize, candidates.Count - start);
                 for (int i = 0; i < n; i++)
                 {
                     onRow(start + i, results[batch], i);
