@@ -1,4 +1,12 @@
+using FaceFunctions.App.Configuration;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-var host = new HostBuilder().ConfigureFunctionsWorkerDefaults().Build();
-host.Run();
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.Services
+    .AddApplicationInsightsTelemetryWorkerService()
+    .ConfigureFunctionsApplicationInsights();
+builder.Services.AddFaceFunctions(builder.Configuration);
+builder.Build().Run();
