@@ -65,11 +65,23 @@ internal sealed class FaceFunctionsOptionsValidator : IValidateOptions<FaceFunct
         SettingChecks.InRange(failures, SettingNames.MaxConcurrentDetections, options.MaxConcurrentDetections, 1, 256);
         SettingChecks.InRange(failures, SettingNames.CropSize, options.CropSize, 16, 1024);
 
-        string?[] outputs = [options.DetectionsContainer, options.FacesContainer, options.AnnotatedContainer, options.AnonymizedContainer];
-        if (options.PhotosContainer is { } photos && outputs.Contains(photos, StringComparer.Ordinal))
+        (string Setting, string? Value)[] outputs =
+        [
+            (SettingNames.DetectionsContainer, options.DetectionsContainer),
+            (SettingNames.FacesContainer, options.FacesContainer),
+            (SettingNames.AnnotatedContainer, options.AnnotatedContainer),
+            (SettingNames.AnonymizedContainer, options.AnonymizedContainer),
+        ];
+        foreach (var output in outputs.Where(o => o.Value is not null && o.Value == options.PhotosContainer))
         {
             // Results written into the photos container would trigger detection of the results.
-            failures.Add($"{SettingNames.PhotosContainer} is '{photos}', which is also an output container: outputs must go elsewhere.");
+            failures.Add($"{output.Setting} is '{output.Value}', the same container as {SettingNames.PhotosContainer}: results must go elsewhere.");
+        }
+
+        if (options.AnnotatedContainer is not null && options.AnnotatedContainer == options.AnonymizedContainer)
+        {
+            // Both copies are named <photo>.jpg: sharing a container would make one overwrite the other.
+            failures.Add($"{SettingNames.AnonymizedContainer} is '{options.AnonymizedContainer}', the same container as {SettingNames.AnnotatedContainer}: they need one each.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

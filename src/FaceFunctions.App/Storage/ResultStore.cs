@@ -27,6 +27,9 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
     private const int ParallelUploads = 4;
     private const int CommitAttempts = 4;
 
+    private readonly Lock _containersLock = new();
+    private Task? _containersReady;
+
     /// <summary>Reads the current document's state without downloading it.</summary>
     public async Task<CommittedResult> ReadCommittedAsync(OutputNames names, CancellationToken cancellationToken)
     {
@@ -59,6 +62,7 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
             return CommitOutcome.Superseded;
         }
 
+        await EnsureContainersAsync(cancellationToken);
         var version = OutputNames.VersionOf(photo.ETag);
         await Parallel.ForEachAsync(
             output.Crops,
@@ -143,6 +147,24 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
             async (name, ct) => await containers.Faces.DeleteBlobIfExistsAsync(name, cancellationToken: ct));
         LogStaleCropsRemoved(logger, photo.Name, stale.Count);
         return stale.Count;
+    }
+
+    /// <summary>
+    /// Creates missing output containers once per process (the templates create them in Azure; a local run
+    /// starts with an empty emulator). A failed attempt is retried by the next commit.
+    /// </summary>
+    private Task EnsureContainersAsync(CancellationToken cancellationToken)
+    {
+        lock (_containersLock)
+        {
+            if (_containersReady is null || _containersReady.IsFaulted || _containersReady.IsCanceled)
+            {
+                BlobContainerClient[] all = [containers.Detections, containers.Faces, containers.Annotated, containers.Anonymized];
+                _containersReady = Task.WhenAll(all.Select(c => c.CreateIfNotExistsAsync(cancellationToken: cancellationToken)));
+            }
+
+            return _containersReady;
+        }
     }
 
     /// <summary>The document as stored: the photo's storage identity in <c>source</c>, each face's crop path.</summary>
