@@ -123,7 +123,8 @@ internal sealed class ImageLimitsSettingsValidator : IValidateOptions<ImageLimit
     public ValidateOptionsResult Validate(string? name, ImageLimitsSettings options)
     {
         var failures = new List<string>();
-        SettingChecks.InRange(failures, SettingNames.MaxBytes, options.MaxBytes, 1, 4L * 1024 * 1024 * 1024);
+        // The detector holds the whole upload in one array, so the limit must fit in one.
+        SettingChecks.InRange(failures, SettingNames.MaxBytes, options.MaxBytes, 1, 2_000_000_000);
         SettingChecks.InRange(failures, SettingNames.MaxPixels, options.MaxPixels, 1, 1_000_000_000);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -162,6 +162,38 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
         Assert.Equal(4, (await scenario.CropsAsync(names)).Count);
     }
 
+    [Fact]
+    public async Task Azurite_stopping_mid_write_throws_and_after_its_restart_the_previous_result_is_whole()
+    {
+        using var server = new AzuriteServer(persistent: true);
+        var scenario = await StorageScenario.CreateAsync(server);
+        var names = OutputNames.For("stopped.jpg");
+        var first = await scenario.UploadPhotoAsync("stopped.jpg", [1]);
+        using (var two = Output(faces: 2))
+        {
+            await scenario.Store().CommitAsync(first, names, two, CommittedResult.None, scenario.CurrentETag(first.Name), default);
+        }
+
+        var second = await scenario.UploadPhotoAsync("stopped.jpg", [2]);
+        var previous = await scenario.Store().ReadCommittedAsync(names, default);
+        var stopper = new FaultInjectionPolicy(
+            m => m.Request.Method == Azure.Core.RequestMethod.Put && m.Request.Uri.Path.Contains($"/{scenario.Options.FacesContainer}/", StringComparison.Ordinal),
+            allowed: 1,
+            onTrip: server.Stop,
+            failAfterTrip: false);
+        using var four = Output(faces: 4);
+
+        await Assert.ThrowsAnyAsync<Exception>(() =>
+            scenario.Store(server.CreateClient(stopper)).CommitAsync(second, names, four, previous, scenario.CurrentETag(second.Name), default));
+        Assert.False(server.IsRunning);
+
+        server.Start();
+        await AssertDocumentHasAllItsCropsAsync(scenario, names, first.ETag);
+        Assert.Equal(CommitOutcome.Committed, await scenario.Store().CommitAsync(second, names, four, previous, scenario.CurrentETag(second.Name), default));
+        await AssertDocumentHasAllItsCropsAsync(scenario, names, second.ETag);
+        Assert.Equal(4, (await scenario.CropsAsync(names)).Count);
+    }
+
     [Theory]
     [InlineData("holiday 2024/beach day/IMG 0001.jpg")]
     [InlineData("фото/家族/été 🎉.png")]

@@ -93,6 +93,30 @@ public sealed class AzuriteServer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the emulator the way an operator would (SIGTERM): it closes its connections, and a persistent
+    /// instance saves its metadata, so <see cref="Start"/> brings back everything written before.
+    /// </summary>
+    public void Stop()
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false }))
+        {
+            kill?.WaitForExit(10_000);
+        }
+
+        if (!process.WaitForExit(30_000))
+        {
+            throw new InvalidOperationException("Azurite did not stop within 30 s of SIGTERM.");
+        }
+
+        Kill();
+    }
+
     /// <summary>Kills the emulator abruptly (SIGKILL): what a crashed or unreachable storage looks like.</summary>
     public void Kill()
     {

@@ -4,11 +4,12 @@ using Azure.Core.Pipeline;
 namespace FaceFunctions.Tests.Shared.Azurite;
 
 /// <summary>
-/// Lets the first requests that match <paramref name="matches"/> through, then runs <paramref name="onTrip"/> once
-/// (for instance: kill Azurite) and fails every later matching request as a dropped connection would.
-/// Deterministic "storage went away in the middle of writing".
+/// Lets the first <paramref name="allowed"/> requests that match <paramref name="matches"/> through, then runs
+/// <paramref name="onTrip"/> once (for instance: stop Azurite) and, unless <paramref name="failAfterTrip"/> is
+/// false, fails every later matching request as a dropped connection would. Deterministic "storage went away in
+/// the middle of writing".
 /// </summary>
-public sealed class FaultInjectionPolicy(Func<HttpMessage, bool> matches, int allowed, Action? onTrip = null) : HttpPipelineSynchronousPolicy
+public sealed class FaultInjectionPolicy(Func<HttpMessage, bool> matches, int allowed, Action? onTrip = null, bool failAfterTrip = true) : HttpPipelineSynchronousPolicy
 {
     private int _seen;
 
@@ -27,7 +28,7 @@ public sealed class FaultInjectionPolicy(Func<HttpMessage, bool> matches, int al
             onTrip?.Invoke();
         }
 
-        if (seen > allowed)
+        if (seen > allowed && failAfterTrip)
         {
             throw new IOException($"Injected fault: connection dropped before {message.Request.Method} {message.Request.Uri}");
         }
