@@ -1,0 +1,337 @@
+using System.Buffers;
+using System.Diagnostics;
+using FaceFunctions.Detection.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace FaceFunctions.Detection.Mtcnn;
+
+/// <summary>
+/// The MTCNN cascade (Zhang et al. 2016) as its authors run it: an image pyramid scanned by P-Net, candidates
+/// refined by R-Net and O-Net, NMS and box regression after each stage, five landmarks from O-Net.
+/// Thread-safe: one instance per process serves concurrent photos.
+/// </summary>
+public sealed class MtcnnDetector : IFaceDetector
+{
+    private const int RNetSize = 24;
+    private const int ONetSize = 48;
+
+    // Crops per R-Net/O-Net call: big enough to amortise the call, small enough to bound the input tensor
+    // (a single face-rich photo can yield thousands of R-Net candidates).
+    private const int RefineBatch = 256;
+
+    private readonly OnnxNetwork _pnet;
+    private readonly OnnxNetwork _rnet;
+    private readonly OnnxNetwork _onet;
+    private readonly DetectorSettings _settings;
+
+    private MtcnnDetector(ModelSet models, DetectorSettings settings, SessionOptions sessionOptions, string provider)
+    {
+        _settings = settings;
+        ModelsId = models.ModelsId;
+        ExecutionProviderInUse = provider;
+        _pnet = new OnnxNetwork(models.PNetPath, sessionOptions, "prob", "reg");
+        _rnet = new OnnxNetwork(models.RNetPath, sessionOptions, "prob", "reg");
+        _onet = new OnnxNetwork(models.ONetPath, sessionOptions, "prob", "reg", "landmarks");
+    }
+
+    public string ModelsId { get; }
+
+    /// <summary>"cuda" or "cpu": what <see cref="ExecutionProvider.Auto"/> settled on.</summary>
+    public string ExecutionProviderInUse { get; }
+
+    /// <summary>Loads the three networks once. Fails fast when <see cref="ExecutionProvider.Cuda"/> cannot load.</summary>
+    public static MtcnnDetector Create(ModelSet models, DetectorSettings? settings = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        settings = (settings ?? new DetectorSettings()).Validate();
+        logger ??= NullLogger.Instance;
+        using var options = SessionOptionsFactory.CreateCpu(settings.EffectiveThreads);
+        if (settings.ExecutionProvider == ExecutionProvider.Cpu)
+        {
+            return new MtcnnDetector(models, settings, options, "cpu");
+        }
+
+        try
+        {
+            using var cuda = SessionOptionsFactory.CreateCuda(settings.EffectiveThreads);
+            return new MtcnnDetector(models, settings, cuda, "cuda");
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            if (settings.ExecutionProvider == ExecutionProvider.Cuda)
+            {
+                throw new InvalidOperationException(
+                    "Detection:ExecutionProvider is 'cuda' but ONNX Runtime's CUDA provider could not be loaded. " +
+                    "It needs the GPU build (-p:OnnxRuntimeFlavor=Gpu), CUDA 13 and cuDNN 9 libraries on the library path, " +
+                    $"and an NVIDIA GPU. Use 'auto' to fall back to the CPU. Cause: {ex.Message}", ex);
+            }
+
+            logger.LogWarning("CUDA is not available ({Reason}); MTCNN runs on the CPU.", ex.Message);
+            return new MtcnnDetector(models, settings, options, "cpu");
+        }
+    }
+
+    public DetectionResult Detect(Image<Rgb24> image, DetectionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var total = Stopwatch.StartNew();
+        var timer = StageTimer.Start();
+
+        var candidates = RunPNet(image, options, ref timer);
+        timer.Lap(ref timer.PNet);
+        candidates = RunRNet(image, candidates, options);
+        timer.Lap(ref timer.RNet);
+        var faces = RunONet(image, candidates, options);
+        timer.Lap(ref timer.ONet);
+
+        faces.Sort((a, b) => b.Score.CompareTo(a.Score));
+        if (options.MaxFaces > 0 && faces.Count > options.MaxFaces)
+        {
+            faces.RemoveRange(options.MaxFaces, faces.Count - options.MaxFaces);
+        }
+
+        var timings = new StageTimings(timer.Pyramid, timer.PNet, timer.RNet, timer.ONet, total.Elapsed.TotalMilliseconds);
+        return new DetectionResult(faces, timings);
+    }
+
+    public void Dispose()
+    {
+        _pnet.Dispose();
+        _rnet.Dispose();
+        _onet.Dispose();
+    }
+
+    private List<Candidate> RunPNet(Image<Rgb24> image, DetectionOptions options, ref StageTimer timer)
+    {
+        var all = new List<Candidate>();
+        foreach (var level in PyramidScales.For(image.Width, image.Height, options.MinFaceSize, options.ScaleFactor))
+        {
+            using var planar = new PlanarImage(level.Width, level.Height);
+            AreaResampler.Resample(image, planar, _settings.EffectiveThreads);
+            timer.Lap(ref timer.Pyramid);
+            var cells = ScanLevel(planar, level.Scale, options.PNetThreshold);
+            all.AddRange(BoxMath.Suppress(cells, 0.5f, NmsMode.Union));
+            timer.Lap(ref timer.PNet);
+        }
+
+        all = BoxMath.Suppress(all, 0.7f, NmsMode.Union);
+        for (int i = 0; i < all.Count; i++)
+        {
+            var c = all[i];
+            c.Box = BoxMath.Square(c.RegressedWithoutPlusOne());
+            all[i] = c;
+        }
+
+        return all;
+    }
+
+    /// <summary>Runs P-Net over one level, in row tiles whose outputs join exactly (see <see cref="DetectorSettings.PNetTilePixels"/>).</summary>
+    private List<Candidate> ScanLevel(PlanarImage level, float scale, float threshold)
+    {
+        var found = new List<Candidate>();
+        int mapHeight = ((level.Height + 1) / 2) - 5;
+        if (mapHeight <= 0 || level.Width < 12)
+        {
+            return found;
+        }
+
+        // A tile of n output rows needs 2n + 10 input rows starting at an even row: P-Net's 2×2 pooling then
+        // lines up with the full level's, and every kept cell sees exactly the pixels it would see untiled.
+        int rowsPerTile = Math.Max(1, ((_settings.PNetTilePixels / level.Width) - 10) / 2);
+        if (rowsPerTile >= mapHeight)
+        {
+            ScanTile(level.Memory, level.Width, level.Height, 0, scale, threshold, found);
+            return found;
+        }
+
+        int maxInputRows = (2 * rowsPerTile) + 10;
+        var tile = ArrayPool<float>.Shared.Rent(3 * maxInputRows * level.Width);
+        try
+        {
+            for (int first = 0; first < mapHeight; first += rowsPerTile)
+            {
+                int inputRow = 2 * first;
+                int inputRows = Math.Min(maxInputRows, level.Height - inputRow);
+                int plane = inputRows * level.Width;
+                for (int c = 0; c < 3; c++)
+                {
+                    level.Rows(c, inputRow, inputRows).CopyTo(tile.AsSpan(c * plane, plane));
+                }
+
+                ScanTile(tile.AsMemory(0, 3 * plane), level.Width, inputRows, first, scale, threshold, found);
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(tile);
+        }
+
+        return found;
+    }
+
+    private void ScanTile(Memory<float> input, int width, int height, int firstRow, float scale, float threshold, List<Candidate> found)
+    {
+        using var outputs = _pnet.Run(input, [1, 3, height, width]);
+        var prob = outputs[0].GetTensorDataAsSpan<float>();
+        var reg = outputs[1].GetTensorDataAsSpan<float>();
+        var shape = outputs[0].GetTensorTypeAndShape().Shape;
+        int h = (int)shape[2], w = (int)shape[3], plane = h * w;
+        var face = prob.Slice(plane, plane);
+        for (int i = 0; i < plane; i++)
+        {
+            if (face[i] < threshold)
+            {
+                continue;
+            }
+
+            int x = i % w, y = (i / w) + firstRow;
+            // The cell's 12×12 window, mapped back to the photo in the authors' 1-based pixel convention.
+            found.Add(new Candidate
+            {
+                Box = new FaceBox(
+                    MathF.Floor(((2 * x) + 1) / scale),
+                    MathF.Floor(((2 * y) + 1) / scale),
+                    MathF.Floor(((2 * x) + 12) / scale),
+                    MathF.Floor(((2 * y) + 12) / scale)),
+                Score = face[i],
+                Dx1 = reg[i],
+                Dy1 = reg[plane + i],
+                Dx2 = reg[(2 * plane) + i],
+                Dy2 = reg[(3 * plane) + i],
+            });
+        }
+    }
+
+    private List<Candidate> RunRNet(Image<Rgb24> image, List<Candidate> candidates, DetectionOptions options)
+    {
+        var passed = new List<Candidate>();
+        RunRefine(_rnet, image, candidates, options.Border, RNetSize, (index, outputs, row) =>
+        {
+            float score = outputs[0].GetTensorDataAsSpan<float>()[(row * 2) + 1];
+            if (score < options.RNetThreshold)
+            {
+                return;
+            }
+
+            var reg = outputs[1].GetTensorDataAsSpan<float>().Slice(row * 4, 4);
+            passed.Add(new Candidate { Box = candidates[index].Box, Score = score, Dx1 = reg[0], Dy1 = reg[1], Dx2 = reg[2], Dy2 = reg[3] });
+        });
+
+        passed = BoxMath.Suppress(passed, 0.7f, NmsMode.Union);
+        for (int i = 0; i < passed.Count; i++)
+        {
+            var c = passed[i];
+            c.Box = BoxMath.Square(c.Regressed());
+            passed[i] = c;
+        }
+
+        return passed;
+    }
+
+    private List<DetectedFace> RunONet(Image<Rgb24> image, List<Candidate> candidates, DetectionOptions options)
+    {
+        var passed = new List<Candidate>();
+        var landmarks = new List<FaceLandmarks>();
+        RunRefine(_onet, image, candidates, options.Border, ONetSize, (index, outputs, row) =>
+        {
+            float score = outputs[0].GetTensorDataAsSpan<float>()[(row * 2) + 1];
+            if (score < options.ONetThreshold)
+            {
+                return;
+            }
+
+            var reg = outputs[1].GetTensorDataAsSpan<float>().Slice(row * 4, 4);
+            var points = outputs[2].GetTensorDataAsSpan<float>().Slice(row * 10, 10);
+            var box = candidates[index].Box;
+            passed.Add(new Candidate { Box = box, Score = score, Dx1 = reg[0], Dy1 = reg[1], Dx2 = reg[2], Dy2 = reg[3] });
+            landmarks.Add(ToLandmarks(box, points));
+        });
+
+        // Landmarks come from O-Net's input box; the box itself is refined afterwards, then suppressed
+        // by intersection over the smaller box so a face's inner duplicate cannot survive.
+        var refined = new List<Candidate>(passed.Count);
+        foreach (var c in passed)
+        {
+            refined.Add(c with { Box = c.Regressed() });
+        }
+
+        var boxes = refined.ConvertAll(c => c.Box).ToArray();
+        var scores = refined.ConvertAll(c => c.Score).ToArray();
+        var keep = new int[boxes.Length];
+        int kept = Nms.Suppress(boxes, scores, 0.7f, NmsMode.Min, keep);
+        var faces = new List<DetectedFace>(kept);
+        for (int i = 0; i < kept; i++)
+        {
+            int k = keep[i];
+            faces.Add(new DetectedFace(boxes[k], scores[k], landmarks[k]));
+        }
+
+        return faces;
+    }
+
+    private static FaceLandmarks ToLandmarks(FaceBox box, ReadOnlySpan<float> p)
+    {
+        // O-Net gives x1..x5 then y1..y5 as fractions of its input box; the -1 turns the authors' 1-based box
+        // convention into 0-based pixel coordinates.
+        float w = box.X2 - box.X1 + 1, h = box.Y2 - box.Y1 + 1;
+        Span<Point2> points = stackalloc Point2[5];
+        for (int k = 0; k < 5; k++)
+        {
+            points[k] = new Point2((w * p[k]) + box.X1 - 1, (h * p[5 + k]) + box.Y1 - 1);
+        }
+
+        return new FaceLandmarks(points[0], points[1], points[2], points[3], points[4]);
+    }
+
+    private delegate void RefineResult(int candidateIndex, IReadOnlyList<OrtValue> outputs, int row);
+
+    /// <summary>Crops candidates straight into batched input tensors and hands each output row back.</summary>
+    private void RunRefine(OnnxNetwork network, Image<Rgb24> image, List<Candidate> candidates, CropBorder border, int size, RefineResult onRow)
+    {
+        int slot = 3 * size * size;
+        var buffer = ArrayPool<float>.Shared.Rent(slot * Math.Min(RefineBatch, Math.Max(1, candidates.Count)));
+        try
+        {
+            for (int start = 0; start < candidates.Count; start += RefineBatch)
+            {
+                int n = Math.Min(RefineBatch, candidates.Count - start);
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = _settings.EffectiveThreads };
+                Parallel.For(0, n, parallel, i => CropSampler.Sample(image, candidates[start + i].Box, border, size, buffer.AsSpan(i * slot, slot)));
+                using var outputs = network.Run(buffer.AsMemory(0, n * slot), [n, 3, size, size]);
+                for (int i = 0; i < n; i++)
+                {
+                    onRow(start + i, outputs, i);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Splits the elapsed time of one detection into stages.</summary>
+    private struct StageTimer
+    {
+        public double Pyramid;
+        public double PNet;
+        public double RNet;
+        public double ONet;
+        private long _last;
+
+        public static StageTimer Start() => new() { _last = Stopwatch.GetTimestamp() };
+
+        public void Lap(ref double stage)
+        {
+            long now = Stopwatch.GetTimestamp();
+            stage += Stopwatch.GetElapsedTime(_last, now).TotalMilliseconds;
+            _last = now;
+        }
+    }
+}
