@@ -1,9 +1,12 @@
 using Azure.Storage.Blobs;
 using FaceFunctions.App.Processing;
 using FaceFunctions.App.Storage;
+using FaceFunctions.Detection.Pipeline;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FaceFunctions.App.Configuration;
@@ -27,8 +30,8 @@ public static class ServiceRegistration
         var photoStorage = configuration.GetSection(SettingNames.PhotoStorageConnection);
         services.AddOptions<PhotoStorageCheck>()
             .Configure(check => check.Problem = PhotoStorageClientFactory.Problem(photoStorage))
-            .Validate(check => check.Problem is null, PhotoStorageClientFactory.Problem(photoStorage) ?? string.Empty)
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PhotoStorageCheck>, PhotoStorageCheckValidator>();
         return services;
     }
 
@@ -42,13 +45,42 @@ public static class ServiceRegistration
         services.AddSingleton(provider => ResultContainers.Create(
             provider.GetRequiredService<BlobServiceClient>(), provider.GetRequiredService<IOptions<FaceFunctionsOptions>>().Value));
         services.AddSingleton<ResultStore>();
+
+        // One pipeline (ONNX sessions) per worker process, shared by every invocation; created at start-up so a
+        // missing or corrupt model stops the worker instead of failing each photo.
+        services.AddSingleton(provider => PhotoPipeline.Create(
+            PipelinePhotoDetector.Settings(
+                provider.GetRequiredService<IOptions<FaceFunctionsOptions>>().Value,
+                provider.GetRequiredService<IOptions<DetectionSettings>>().Value,
+                provider.GetRequiredService<IOptions<ImageLimitsSettings>>().Value),
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger<PhotoPipeline>()));
+        services.AddSingleton<IPhotoDetector, PipelinePhotoDetector>();
+        services.AddHostedService<DetectorWarmUp>();
         services.AddSingleton<PhotoProcessor>();
         return services;
+    }
+
+    /// <summary>Loads the models when the worker starts rather than on the first photo.</summary>
+    internal sealed class DetectorWarmUp(IPhotoDetector detector) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            GC.KeepAlive(detector);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>Carries the PhotoStorage connection problem (if any) into start-up validation.</summary>
     internal sealed class PhotoStorageCheck
     {
         public string? Problem { get; set; }
+    }
+
+    private sealed class PhotoStorageCheckValidator : IValidateOptions<PhotoStorageCheck>
+    {
+        public ValidateOptionsResult Validate(string? name, PhotoStorageCheck options) =>
+            options.Problem is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(options.Problem);
     }
 }

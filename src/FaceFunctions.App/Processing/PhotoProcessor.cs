@@ -89,7 +89,7 @@ public sealed partial class PhotoProcessor : IDisposable
         try
         {
             var detect = Stopwatch.StartNew();
-            using var output = Detect(photo, version, cancellationToken);
+            var output = await DetectAsync(photo, version, cancellationToken);
             if (output is null)
             {
                 return PhotoOutcome.Superseded;
@@ -131,10 +131,21 @@ public sealed partial class PhotoProcessor : IDisposable
     /// Streams the photo into the detector, every range request conditional on the ETag read before (If-Match),
     /// so the document describes exactly the bytes detected. Null when the photo changed or vanished mid-read.
     /// </summary>
-    private DetectionOutput? Detect(BlobClient photo, PhotoVersion version, CancellationToken cancellationToken)
+    private async Task<DetectionOutput?> DetectAsync(BlobClient photo, PhotoVersion version, CancellationToken cancellationToken)
     {
         var options = new BlobOpenReadOptions(allowModifications: false) { Conditions = new BlobRequestConditions { IfMatch = version.ETag } };
-        using var stream = new StorageReadStream(photo.OpenRead(options, cancellationToken));
+        Stream blobStream;
+        try
+        {
+            blobStream = await photo.OpenReadAsync(options, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            LogChangedWhileReading(_logger, photo.Name, version.ETag.ToString());
+            return null;
+        }
+
+        using var stream = new StorageReadStream(blobStream);
         DetectionOutput? output = null;
         try
         {
@@ -150,7 +161,6 @@ public sealed partial class PhotoProcessor : IDisposable
             return output;
         }
 
-        output?.Dispose();
         if (stream.Failure is RequestFailedException { Status: 404 or 412 })
         {
             LogChangedWhileReading(_logger, photo.Name, version.ETag.ToString());

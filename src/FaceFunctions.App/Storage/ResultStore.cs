@@ -67,7 +67,7 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
         await Parallel.ForEachAsync(
             output.Crops,
             new ParallelOptions { MaxDegreeOfParallelism = ParallelUploads, CancellationToken = cancellationToken },
-            async (crop, ct) => await UploadCropAsync(photo, names.Crop(version, crop.Index), crop, ct));
+            async (crop, ct) => await UploadCropAsync(photo, names.Crop(version, crop.Index), crop, output.Document.Faces![crop.Index], ct));
         await UploadOrDeleteAsync(containers.Annotated.GetBlobClient(names.Annotated), output.AnnotatedJpeg, photo, cancellationToken);
         await UploadOrDeleteAsync(containers.Anonymized.GetBlobClient(names.Anonymized), output.AnonymizedJpeg, photo, cancellationToken);
 
@@ -197,9 +197,9 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
         };
     }
 
-    private async Task UploadCropAsync(PhotoVersion photo, string blobName, CropImage crop, CancellationToken cancellationToken)
+    /// <summary>A crop carries its face's score and box as the document states them, so either can be read alone.</summary>
+    private async Task UploadCropAsync(PhotoVersion photo, string blobName, CropImage crop, FaceRecord face, CancellationToken cancellationToken)
     {
-        var box = crop.Face.Box;
         await containers.Faces.GetBlobClient(blobName).UploadAsync(
             BinaryData.FromBytes(crop.Jpeg),
             new BlobUploadOptions
@@ -208,8 +208,8 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
                 Metadata = new Dictionary<string, string>
                 {
                     ["index"] = crop.Index.ToString(CultureInfo.InvariantCulture),
-                    ["score"] = crop.Face.Score.ToString("R", CultureInfo.InvariantCulture),
-                    ["box"] = string.Join(',', new[] { box.X1, box.Y1, box.X2, box.Y2 }.Select(v => v.ToString("R", CultureInfo.InvariantCulture))),
+                    ["score"] = face.Score.ToString("R", CultureInfo.InvariantCulture),
+                    ["box"] = string.Join(',', face.Box.Select(v => v.ToString("R", CultureInfo.InvariantCulture))),
                     [CommittedResult.PhotoETagKey] = photo.ETag.ToString(),
                 },
             },

@@ -17,7 +17,7 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
         var photo = await scenario.UploadPhotoAsync("group.jpg", [1, 2, 3, 4]);
         var names = OutputNames.For(photo.Name);
-        using var output = Output(faces: 3);
+        var output = Output(faces: 3);
 
         var outcome = await scenario.Store().CommitAsync(photo, names, output, CommittedResult.None, scenario.CurrentETag(photo.Name), default);
 
@@ -53,24 +53,18 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
         var first = await scenario.UploadPhotoAsync("album/people.png", [1]);
         var names = OutputNames.For(first.Name);
-        using (var five = Output(faces: 5))
-        {
-            await scenario.Store().CommitAsync(first, names, five, CommittedResult.None, scenario.CurrentETag(first.Name), default);
-        }
+        var five = Output(faces: 5);
+        await scenario.Store().CommitAsync(first, names, five, CommittedResult.None, scenario.CurrentETag(first.Name), default);
 
         // A photo in the first photo's "folder": its results must survive the clean-up of album/people.png.
         var neighbour = await scenario.UploadPhotoAsync("album/people.png/inner.png", [9]);
-        using (var one = Output(faces: 1))
-        {
-            await scenario.Store().CommitAsync(neighbour, OutputNames.For(neighbour.Name), one, CommittedResult.None, scenario.CurrentETag(neighbour.Name), default);
-        }
+        var one = Output(faces: 1);
+        await scenario.Store().CommitAsync(neighbour, OutputNames.For(neighbour.Name), one, CommittedResult.None, scenario.CurrentETag(neighbour.Name), default);
 
         var second = await scenario.UploadPhotoAsync("album/people.png", [2]);
         var previous = await scenario.Store().ReadCommittedAsync(names, default);
-        using (var three = Output(faces: 3))
-        {
-            Assert.Equal(CommitOutcome.Committed, await scenario.Store().CommitAsync(second, names, three, previous, scenario.CurrentETag(second.Name), default));
-        }
+        var three = Output(faces: 3);
+        Assert.Equal(CommitOutcome.Committed, await scenario.Store().CommitAsync(second, names, three, previous, scenario.CurrentETag(second.Name), default));
 
         var version = OutputNames.VersionOf(second.ETag);
         Assert.Equal(Enumerable.Range(0, 3).Select(i => names.Crop(version, i)).Order(StringComparer.Ordinal), (await scenario.CropsAsync(names)).Order(StringComparer.Ordinal));
@@ -84,7 +78,7 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
         var detected = await scenario.UploadPhotoAsync("busy.jpg", [1]);
         await scenario.UploadPhotoAsync("busy.jpg", [2]);
-        using var output = Output(faces: 2);
+        var output = Output(faces: 2);
 
         var outcome = await scenario.Store().CommitAsync(detected, OutputNames.For(detected.Name), output, CommittedResult.None, scenario.CurrentETag(detected.Name), default);
 
@@ -100,14 +94,12 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
         var old = await scenario.UploadPhotoAsync("race.jpg", [1]);
         var stateSeenByOld = await scenario.Store().ReadCommittedAsync(names, default);
         var current = await scenario.UploadPhotoAsync("race.jpg", [2]);
-        using (var newer = Output(faces: 1))
-        {
-            await scenario.Store().CommitAsync(current, names, newer, stateSeenByOld, scenario.CurrentETag(current.Name), default);
-        }
+        var newer = Output(faces: 1);
+        await scenario.Store().CommitAsync(current, names, newer, stateSeenByOld, scenario.CurrentETag(current.Name), default);
 
         // The old invocation checked the photo before it changed, so only the conditional write can stop it:
         // simulate that by answering its photo check with its own ETag.
-        using var stale = Output(faces: 4);
+        var stale = Output(faces: 4);
         var outcome = await scenario.Store().CommitAsync(old, names, stale, stateSeenByOld, PhotoCheckThatPasses(old, current, scenario), default);
 
         Assert.Equal(CommitOutcome.Superseded, outcome);
@@ -122,7 +114,7 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
         var photo = await scenario.UploadPhotoAsync("twice.jpg", [1]);
         var names = OutputNames.For(photo.Name);
-        using var output = Output(faces: 2);
+        var output = Output(faces: 2);
 
         var first = await scenario.Store().CommitAsync(photo, names, output, CommittedResult.None, scenario.CurrentETag(photo.Name), default);
         var before = await scenario.SnapshotAsync();
@@ -140,15 +132,13 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
         var names = OutputNames.For("fragile.jpg");
         var first = await scenario.UploadPhotoAsync("fragile.jpg", [1]);
-        using (var two = Output(faces: 2))
-        {
-            await scenario.Store().CommitAsync(first, names, two, CommittedResult.None, scenario.CurrentETag(first.Name), default);
-        }
+        var two = Output(faces: 2);
+        await scenario.Store().CommitAsync(first, names, two, CommittedResult.None, scenario.CurrentETag(first.Name), default);
 
         var second = await scenario.UploadPhotoAsync("fragile.jpg", [2]);
         var previous = await scenario.Store().ReadCommittedAsync(names, default);
         var fault = new FaultInjectionPolicy(m => m.Request.Uri.Path.Contains($"/{scenario.Options.FacesContainer}/", StringComparison.Ordinal) && m.Request.Method == Azure.Core.RequestMethod.Put, allowed: 1);
-        using var four = Output(faces: 4);
+        var four = Output(faces: 4);
 
         await Assert.ThrowsAnyAsync<Exception>(() =>
             scenario.Store(scenario.Server.CreateClient(fault)).CommitAsync(second, names, four, previous, scenario.CurrentETag(second.Name), default));
@@ -165,14 +155,12 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task Azurite_stopping_mid_write_throws_and_after_its_restart_the_previous_result_is_whole()
     {
-        using var server = new AzuriteServer(persistent: true);
+        var server = new AzuriteServer(persistent: true);
         var scenario = await StorageScenario.CreateAsync(server);
         var names = OutputNames.For("stopped.jpg");
         var first = await scenario.UploadPhotoAsync("stopped.jpg", [1]);
-        using (var two = Output(faces: 2))
-        {
-            await scenario.Store().CommitAsync(first, names, two, CommittedResult.None, scenario.CurrentETag(first.Name), default);
-        }
+        var two = Output(faces: 2);
+        await scenario.Store().CommitAsync(first, names, two, CommittedResult.None, scenario.CurrentETag(first.Name), default);
 
         var second = await scenario.UploadPhotoAsync("stopped.jpg", [2]);
         var previous = await scenario.Store().ReadCommittedAsync(names, default);
@@ -181,7 +169,7 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
             allowed: 1,
             onTrip: server.Stop,
             failAfterTrip: false);
-        using var four = Output(faces: 4);
+        var four = Output(faces: 4);
 
         await Assert.ThrowsAnyAsync<Exception>(() =>
             scenario.Store(server.CreateClient(stopper)).CommitAsync(second, names, four, previous, scenario.CurrentETag(second.Name), default));
@@ -204,7 +192,7 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
         var scenario = await StorageScenario.CreateAsync(azurite.Server, annotate: true, anonymize: true);
         var photo = await scenario.UploadPhotoAsync(photoName, [7]);
         var names = OutputNames.For(photoName);
-        using var output = Output(faces: 2, extras: true);
+        var output = Output(faces: 2, extras: true);
 
         await scenario.Store().CommitAsync(photo, names, output, CommittedResult.None, scenario.CurrentETag(photoName), default);
 
@@ -223,14 +211,12 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
         var scenario = await StorageScenario.CreateAsync(azurite.Server, annotate: true, anonymize: true);
         var names = OutputNames.For("became-corrupt.jpg");
         var good = await scenario.UploadPhotoAsync("became-corrupt.jpg", [1]);
-        using (var faces = Output(faces: 2, extras: true))
-        {
-            await scenario.Store().CommitAsync(good, names, faces, CommittedResult.None, scenario.CurrentETag(good.Name), default);
-        }
+        var faces = Output(faces: 2, extras: true);
+        await scenario.Store().CommitAsync(good, names, faces, CommittedResult.None, scenario.CurrentETag(good.Name), default);
 
         var bad = await scenario.UploadPhotoAsync("became-corrupt.jpg", [0xFF, 0xD8]);
         var previous = await scenario.Store().ReadCommittedAsync(names, default);
-        using var error = new DetectionOutput(
+        var error = new DetectionOutput(
             new DetectionDocument { Source = new SourceInfo { Name = bad.Name }, Error = new DocumentError("Corrupt", "truncated JPEG") }, [], null, null);
 
         await scenario.Store().CommitAsync(bad, names, error, previous, scenario.CurrentETag(bad.Name), default);
@@ -279,6 +265,6 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
             }).ToList(),
         };
         ReadOnlyMemory<byte>? extra = extras ? new byte[] { 0xFF, 0xD8, 0xFF, 0xD9 } : null;
-        return new DetectionOutput(document, detected.Select((f, i) => new CropImage(i, CropBytes(i), f)).ToList(), extra, extra);
+        return new DetectionOutput(document, detected.Select((_, i) => new CropImage(i, CropBytes(i))).ToList(), extra, extra);
     }
 }
