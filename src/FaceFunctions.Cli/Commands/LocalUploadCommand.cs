@@ -9,6 +9,9 @@ namespace FaceFunctions.Cli.Commands;
 /// </summary>
 public static class LocalUploadCommand
 {
+    /// <summary>Exit code when storage or the host failed: the message says which and what to do.</summary>
+    private const int Failed = 1;
+
     public static Command Create()
     {
         var files = new Argument<FileInfo[]>("files")
@@ -49,14 +52,14 @@ public static class LocalUploadCommand
             if (missing.Count > 0)
             {
                 await error.WriteLineAsync($"No such file: {string.Join(", ", missing.Select(f => f.FullName))}");
-                return 2;
+                return ExitCodes.Usage;
             }
 
             var url = parseResult.GetRequiredValue(functionUrl);
             if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
             {
                 await error.WriteLineAsync($"--function-url must be an absolute http(s) URL such as http://localhost:7071, not '{url}'.");
-                return 2;
+                return ExitCodes.Usage;
             }
 
             var settings = new LocalUploadSettings(
@@ -73,12 +76,12 @@ public static class LocalUploadCommand
                     await uploader.UploadAndNotifyAsync(file, cancellationToken);
                 }
 
-                return 0;
+                return ExitCodes.Success;
             }
             catch (Exception e) when (e is LocalUploadException or FormatException or ArgumentException)
             {
                 await error.WriteLineAsync(e.Message);
-                return 1;
+                return Failed;
             }
         });
         return command;
