@@ -34,11 +34,11 @@ internal static partial class SettingChecks
     }
 
     /// <summary>Azure container names: 3-63 characters, lowercase letters, digits and single hyphens inside.</summary>
-    public static void ContainerName(List<string> failures, string setting, string? value)
+    public static void ContainerName(List<string> failures, string setting, string? value, string usual)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            failures.Add($"{setting} is missing: set it to a blob container name such as 'photos'.");
+            failures.Add($"{setting} is missing: set it to a blob container name (usually '{usual}').");
         }
         else if (value.Length is < 3 or > 63 || !ContainerNamePattern().IsMatch(value) || value.Contains("--", StringComparison.Ordinal))
         {
@@ -55,11 +55,11 @@ internal sealed class FaceFunctionsOptionsValidator : IValidateOptions<FaceFunct
     public ValidateOptionsResult Validate(string? name, FaceFunctionsOptions options)
     {
         var failures = new List<string>();
-        SettingChecks.ContainerName(failures, SettingNames.PhotosContainer, options.PhotosContainer);
-        SettingChecks.ContainerName(failures, SettingNames.DetectionsContainer, options.DetectionsContainer);
-        SettingChecks.ContainerName(failures, SettingNames.FacesContainer, options.FacesContainer);
-        SettingChecks.ContainerName(failures, SettingNames.AnnotatedContainer, options.AnnotatedContainer);
-        SettingChecks.ContainerName(failures, SettingNames.AnonymizedContainer, options.AnonymizedContainer);
+        SettingChecks.ContainerName(failures, SettingNames.PhotosContainer, options.PhotosContainer, "photos");
+        SettingChecks.ContainerName(failures, SettingNames.DetectionsContainer, options.DetectionsContainer, "detections");
+        SettingChecks.ContainerName(failures, SettingNames.FacesContainer, options.FacesContainer, "faces");
+        SettingChecks.ContainerName(failures, SettingNames.AnnotatedContainer, options.AnnotatedContainer, "annotated");
+        SettingChecks.ContainerName(failures, SettingNames.AnonymizedContainer, options.AnonymizedContainer, "anonymized");
         SettingChecks.Required(failures, SettingNames.WriteAnnotated, options.WriteAnnotated, "true or false");
         SettingChecks.Required(failures, SettingNames.WriteAnonymized, options.WriteAnonymized, "true or false");
         SettingChecks.InRange(failures, SettingNames.MaxConcurrentDetections, options.MaxConcurrentDetections, 1, 256);
