@@ -235,6 +235,49 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
         Assert.Equal(3, (await scenario.CropsAsync(names)).Count);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Concurrent_events_never_run_more_detections_than_the_cap(int cap)
+    {
+        var scenario = await StorageScenario.CreateAsync(azurite.Server);
+        scenario.Options.MaxConcurrentDetections = cap;
+        var bytes = PipelineFixture.Astronaut();
+        for (var i = 0; i < 4; i++)
+        {
+            await scenario.UploadPhotoAsync($"burst/{i}.png", bytes);
+        }
+
+        var counting = new ConcurrencyRecordingDetector(pipeline.Detector);
+        using var processor = new PhotoProcessor(counting, scenario.Store(), Options.Create(scenario.Options), NullLogger<PhotoProcessor>.Instance);
+        var function = new DetectFaces(processor);
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => function.Run(PhotoClient(scenario, $"burst/{i}.png"), default))));
+
+        Assert.Equal(4, counting.Calls);
+        Assert.InRange(counting.MaxConcurrent, 1, cap);
+    }
+
+    [Fact]
+    public async Task The_log_of_a_photo_carries_its_name_face_count_and_stage_timings()
+    {
+        var scenario = await StorageScenario.CreateAsync(azurite.Server);
+        await scenario.UploadPhotoAsync("logged.png", PipelineFixture.Astronaut());
+        var logger = new RecordingLogger<PhotoProcessor>();
+        using var processor = new PhotoProcessor(pipeline.Detector, scenario.Store(), Options.Create(scenario.Options), logger);
+
+        await new DetectFaces(processor).Run(PhotoClient(scenario, "logged.png"), default);
+
+        var stored = Assert.Single(logger.Entries, e => e.State.Any(p => p.Key == "FaceCount"));
+        var fields = stored.State.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal("logged.png", fields["PhotoName"]);
+        Assert.Equal(1, fields["FaceCount"]);
+        foreach (var timing in new[] { "DetectMs", "StoreMs", "TotalMs", "DecodeMs", "PNetMs", "RNetMs", "ONetMs" })
+        {
+            Assert.IsType<double>(fields[timing] ?? 0d);
+        }
+    }
+
     private static BlobClient PhotoClient(StorageScenario scenario, string name) => scenario.Photos.GetBlobClient(name);
 
     private DetectFaces Function(StorageScenario scenario, BlobServiceClient? outputs = null) =>
