@@ -6,6 +6,7 @@ var root = new RootCommand("facefunctions: MTCNN face detection on local photos,
 {
     DetectCommand.Create(),
     BenchCommand.Create(),
+    EvalCommand.Create(PipelinePhotoDetector.Create),
 };
 
 var parse = root.Parse(args);

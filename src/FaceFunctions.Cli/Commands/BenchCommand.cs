@@ -19,6 +19,7 @@ internal static class BenchCommand
     public static Command Create()
     {
         var photos = new Argument<string[]>("photos") { Description = "Photos to time", Arity = ArgumentArity.OneOrMore };
+        photos.Validators.Add(CommonOptions.RejectUnknownOptions);
         var repeat = new Option<int>("--repeat") { Description = "Timed detections per photo", DefaultValueFactory = _ => 10 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed detections per photo first", DefaultValueFactory = _ => 2 };
         var threads = CommonOptions.Threads();
@@ -38,11 +39,21 @@ internal static class BenchCommand
                 return ExitCodes.Usage;
             }
 
-            var settings = new PipelineSettings
+            PipelineSettings settings;
+            try
             {
-                Detector = new DetectorSettings { ExecutionProvider = parse.GetValue(provider), Threads = parse.GetValue(threads) },
-                Detection = new DetectionOptions { MinFaceSize = parse.GetValue(minFace) },
-            };
+                settings = new PipelineSettings
+                {
+                    Detector = new DetectorSettings { ExecutionProvider = parse.GetValue(provider), Threads = parse.GetValue(threads) },
+                    Detection = new DetectionOptions { MinFaceSize = parse.GetValue(minFace) },
+                }.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                Terminal.Error.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+                return ExitCodes.Usage;
+            }
+
             return Run(parse.GetValue(photos)!, settings, repeats, warmups, parse.GetValue(jsonl) ?? "-");
         });
         return command;

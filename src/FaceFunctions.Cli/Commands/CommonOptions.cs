@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using FaceFunctions.Detection;
 using FaceFunctions.Detection.Mtcnn;
 
@@ -24,6 +25,21 @@ internal static class CommonOptions
         Description = "Where the networks run: auto, cpu or cuda",
         DefaultValueFactory = _ => ExecutionProvider.Auto,
     };
+
+    /// <summary>
+    /// A many-valued argument swallows unknown "--options" as values; report them as the usage errors they are
+    /// (a file that really starts with "--" can still be given as ./--name).
+    /// </summary>
+    public static void RejectUnknownOptions(ArgumentResult result)
+    {
+        foreach (var token in result.Tokens)
+        {
+            if (token.Value.StartsWith('-') && token.Value.Length > 1 && !File.Exists(token.Value))
+            {
+                result.AddError($"Unknown option '{token.Value}'.");
+            }
+        }
+    }
 
     public static Option<string?> JsonLines() => new("--jsonl")
     {

@@ -15,6 +15,7 @@ internal static class DetectCommand
     public static Command Create()
     {
         var inputs = new Argument<string[]>("inputs") { Description = "Photos, folders (searched recursively) or globs", Arity = ArgumentArity.OneOrMore };
+        inputs.Validators.Add(CommonOptions.RejectUnknownOptions);
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "facefunctions-out" };
         var jsonl = CommonOptions.JsonLines();
         var minFace = CommonOptions.MinFace();
@@ -29,8 +30,29 @@ internal static class DetectCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var (photos, missing) = InputExpander.Expand(parse.GetValue(inputs)!);
             var console = Terminal.Error;
+            var (photos, missing) = InputExpander.Expand(parse.GetValue(inputs)!);
+            int totalThreads = parse.GetValue(threads) is > 0 and var t ? t : Environment.ProcessorCount;
+            // Two photos in flight overlap one's decoding with the other's inference; the thread cap is split between them.
+            int concurrency = Math.Max(1, Math.Min(photos.Count, Math.Min(2, totalThreads)));
+            PipelineSettings settings;
+            try
+            {
+                settings = new PipelineSettings
+                {
+                    Detector = new DetectorSettings { ExecutionProvider = parse.GetValue(provider), Threads = Math.Max(1, totalThreads / concurrency) },
+                    Detection = new DetectionOptions { MinFaceSize = parse.GetValue(minFace) },
+                    WriteCrops = !parse.GetValue(noCrops),
+                    CropSize = parse.GetValue(cropSize),
+                    Annotate = parse.GetValue(annotate),
+                }.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+                return ExitCodes.Usage;
+            }
+
             foreach (var m in missing)
             {
                 console.MarkupLineInterpolated($"[yellow]warning:[/] no photo matches '{m}'");
@@ -42,17 +64,6 @@ internal static class DetectCommand
                 return ExitCodes.NoInput;
             }
 
-            int totalThreads = parse.GetValue(threads) is > 0 and var t ? t : Environment.ProcessorCount;
-            // Two photos in flight overlap one's decoding with the other's inference; the thread cap is split between them.
-            int concurrency = Math.Min(photos.Count, Math.Min(2, totalThreads));
-            var settings = new PipelineSettings
-            {
-                Detector = new DetectorSettings { ExecutionProvider = parse.GetValue(provider), Threads = Math.Max(1, totalThreads / concurrency) },
-                Detection = new DetectionOptions { MinFaceSize = parse.GetValue(minFace) },
-                WriteCrops = !parse.GetValue(noCrops),
-                CropSize = parse.GetValue(cropSize),
-                Annotate = parse.GetValue(annotate),
-            };
             return await Run(photos, settings, parse.GetValue(output)!, parse.GetValue(jsonl), concurrency, cancellationToken);
         });
         return command;
@@ -61,18 +72,7 @@ internal static class DetectCommand
     private static async Task<int> Run(IReadOnlyList<InputPhoto> photos, PipelineSettings settings, string outputDirectory, string? jsonl, int concurrency, CancellationToken cancellationToken)
     {
         var console = Terminal.Error;
-        PhotoPipeline pipeline;
-        try
-        {
-            pipeline = PhotoPipeline.Create(settings);
-        }
-        catch (ArgumentException ex)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return ExitCodes.Usage;
-        }
-
-        using var _ = pipeline;
+        using var pipeline = PhotoPipeline.Create(settings);
         var writer = new DetectionOutputWriter(outputDirectory);
         using var lines = jsonl is null ? null : JsonLinesWriter.Open(jsonl);
         var results = new DetectionSummary.Row[photos.Count];

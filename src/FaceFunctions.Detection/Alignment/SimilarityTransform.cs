@@ -6,8 +6,6 @@ namespace FaceFunctions.Detection.Alignment;
 /// </summary>
 public readonly record struct SimilarityTransform(double A, double B, double Tx, double Ty)
 {
-    public static SimilarityTransform Identity { get; } = new(1, 0, 0, 0);
-
     public double Scale => Math.Sqrt((A * A) + (B * B));
 
     /// <summary>Rotation angle θ in radians (clockwise on screen, where y points down).</summary>

@@ -9,11 +9,11 @@ namespace FaceFunctions.Detection.Imaging;
 /// </summary>
 public sealed class LoadedImage : IDisposable
 {
-    internal LoadedImage(Image<Rgb24> image, int storedWidth, int storedHeight, int orientation, string format, long byteCount)
+    internal LoadedImage(Image<Rgb24> image, int originalWidth, int originalHeight, int orientation, string format, long byteCount)
     {
         Image = image;
-        StoredWidth = storedWidth;
-        StoredHeight = storedHeight;
+        OriginalWidth = originalWidth;
+        OriginalHeight = originalHeight;
         Orientation = orientation;
         Format = format;
         ByteCount = byteCount;
@@ -29,10 +29,10 @@ public sealed class LoadedImage : IDisposable
     public int Height => Image.Height;
 
     /// <summary>Width as stored in the file, before the orientation was applied.</summary>
-    public int StoredWidth { get; }
+    public int OriginalWidth { get; }
 
     /// <summary>Height as stored in the file, before the orientation was applied.</summary>
-    public int StoredHeight { get; }
+    public int OriginalHeight { get; }
 
     /// <summary>The file's EXIF orientation, 1 to 8; 1 when the file has none.</summary>
     public int Orientation { get; }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Memory;
@@ -20,17 +19,13 @@ namespace FaceFunctions.Detection.Imaging;
 /// </remarks>
 public sealed class SafeImageLoader
 {
-    private const int InitialBufferBytes = 64 * 1024;
-
-    private readonly ImageLimits _limits;
-
     public SafeImageLoader(ImageLimits? limits = null)
     {
-        _limits = (limits ?? ImageLimits.Default).Validate();
-        Configuration = RestrictedConfiguration.Create(_limits);
+        Limits = (limits ?? ImageLimits.Default).Validate();
+        Configuration = RestrictedConfiguration.Create(Limits);
     }
 
-    public ImageLimits Limits => _limits;
+    public ImageLimits Limits { get; }
 
     /// <summary>The restricted ImageSharp configuration every loaded image carries.</summary>
     internal Configuration Configuration { get; }
@@ -39,59 +34,23 @@ public sealed class SafeImageLoader
     public LoadedImage Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialCapacity(stream));
-        try
-        {
-            int length = 0;
-            while (true)
-            {
-                buffer = EnsureRoom(buffer, length);
-                int read = stream.Read(buffer, length, ReadSize(buffer, length));
-                if (read == 0)
-                {
-                    return Decode(buffer, length);
-                }
-
-                length += read;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        using BoundedUpload upload = BoundedUpload.Read(stream, Limits.MaxBytes);
+        return Decode(upload);
     }
 
     /// <summary>Like <see cref="Load(Stream)"/>, but reads asynchronously (blob and HTTP streams).</summary>
     public async Task<LoadedImage> LoadAsync(Stream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialCapacity(stream));
-        try
-        {
-            int length = 0;
-            while (true)
-            {
-                buffer = EnsureRoom(buffer, length);
-                int read = await stream.ReadAsync(buffer.AsMemory(length, ReadSize(buffer, length)), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return Decode(buffer, length);
-                }
-
-                length += read;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        using BoundedUpload upload = await BoundedUpload.ReadAsync(stream, Limits.MaxBytes, cancellationToken).ConfigureAwait(false);
+        return Decode(upload);
     }
 
     /// <summary>Loads a file. A file larger than the byte limit is refused without reading it.</summary>
     public LoadedImage Load(string path)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        if (file.Length > _limits.MaxBytes)
+        if (file.Length > Limits.MaxBytes)
         {
             throw TooManyBytes();
         }
@@ -99,36 +58,15 @@ public sealed class SafeImageLoader
         return Load(file);
     }
 
-    private int InitialCapacity(Stream stream)
+    private LoadedImage Decode(BoundedUpload upload)
     {
-        // A seekable stream's length is only a sizing hint; the limit is enforced on what is actually read.
-        long hint = stream.CanSeek ? stream.Length - stream.Position + 1 : InitialBufferBytes;
-        return (int)Math.Clamp(hint, 1, Math.Min(_limits.MaxBytes + 1, InitialBufferBytes * 256L));
-    }
-
-    /// <summary>Grows the pooled buffer when it is full, refusing to hold more than MaxBytes + 1 bytes.</summary>
-    private byte[] EnsureRoom(byte[] buffer, int length)
-    {
-        if (length > _limits.MaxBytes)
+        if (upload.Exceeded)
         {
             throw TooManyBytes();
         }
 
-        if (length < buffer.Length)
-        {
-            return buffer;
-        }
-
-        long wanted = Math.Min((long)buffer.Length * 2, _limits.MaxBytes + 1);
-        byte[] larger = ArrayPool<byte>.Shared.Rent((int)wanted);
-        Buffer.BlockCopy(buffer, 0, larger, 0, length);
-        ArrayPool<byte>.Shared.Return(buffer);
-        return larger;
+        return Decode(upload.Buffer, upload.Length);
     }
-
-    /// <summary>Never reads past MaxBytes + 1, so an endless stream costs at most that much memory.</summary>
-    private int ReadSize(byte[] buffer, int length) =>
-        (int)Math.Min(buffer.Length - length, _limits.MaxBytes + 1 - length);
 
     private LoadedImage Decode(byte[] buffer, int length)
     {
@@ -170,11 +108,11 @@ public sealed class SafeImageLoader
             throw new ImageRejectedException(ImageErrorCode.Corrupt, $"The {name} header declares an empty image ({width} × {height}).");
         }
 
-        if (width > _limits.MaxDimension || height > _limits.MaxDimension || (long)width * height > _limits.MaxPixels)
+        if (width > Limits.MaxDimension || height > Limits.MaxDimension || (long)width * height > Limits.MaxPixels)
         {
             throw new ImageRejectedException(
                 ImageErrorCode.TooLarge,
-                $"The {name} image is {width} × {height} pixels; the limit is {_limits.MaxPixels / 1e6:0.#} megapixels and {_limits.MaxDimension} pixels a side.");
+                $"The {name} image is {width} × {height} pixels; the limit is {Limits.MaxPixels / 1e6:0.#} megapixels and {Limits.MaxDimension} pixels a side.");
         }
     }
 
@@ -245,7 +183,7 @@ public sealed class SafeImageLoader
     }
 
     private ImageRejectedException TooManyBytes() =>
-        new(ImageErrorCode.TooLarge, $"The file is larger than the limit of {_limits.MaxBytes:N0} bytes.");
+        new(ImageErrorCode.TooLarge, $"The file is larger than the limit of {Limits.MaxBytes:N0} bytes.");
 
     private static ImageRejectedException Unsupported(ReadOnlySpan<byte> file)
     {

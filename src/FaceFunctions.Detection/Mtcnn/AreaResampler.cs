@@ -24,25 +24,29 @@ internal static class AreaResampler
     // Sums of up to this many 8-bit rows fit in 16 bits (255 × 257 = 65,535).
     private const int MaxRowsIn16Bits = 257;
 
-    public static void Resample(Image<Rgb24> image, PlanarImage destination, int threads)
+    /// <summary>
+    /// Resamples rows [<paramref name="firstRow"/>, +<paramref name="rowCount"/>) of the level of size
+    /// <paramref name="levelWidth"/>×<paramref name="levelHeight"/> into <paramref name="destination"/>, planar
+    /// (each channel's rows contiguous): exactly a [1, 3, rowCount, levelWidth] tensor. Rows are independent,
+    /// so a level can be made tile by tile and never exist whole.
+    /// </summary>
+    public static void Resample(Image<Rgb24> image, int levelWidth, int levelHeight, int firstRow, int rowCount, Span<float> destination)
     {
-        var columns = Bins(image.Width, destination.Width);
-        var rows = Bins(image.Height, destination.Height);
+        var columns = Bins(image.Width, levelWidth);
         int rowLength = image.Width * 3;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = threads };
-        Parallel.For(
-            0,
-            destination.Height,
-            parallel,
-            () => new uint[rowLength],
-            (oy, _, sums) =>
-            {
-                var (start, end) = rows[oy];
-                SumRows(image, start, end, sums, rowLength);
-                BinRow(sums, columns, destination, oy, 1f / (end - start));
-                return sums;
-            },
-            _ => { });
+        var sums = new uint[rowLength];
+        int plane = rowCount * levelWidth;
+        for (int i = 0; i < rowCount; i++)
+        {
+            int oy = firstRow + i;
+            int start = (int)((long)oy * image.Height / levelHeight);
+            int end = (int)((((long)(oy + 1) * image.Height) + levelHeight - 1) / levelHeight);
+            SumRows(image, start, end, sums, rowLength);
+            var r = destination.Slice(i * levelWidth, levelWidth);
+            var g = destination.Slice(plane + (i * levelWidth), levelWidth);
+            var b = destination.Slice((2 * plane) + (i * levelWidth), levelWidth);
+            BinRow(sums, columns, r, g, b, 1f / (end - start));
+        }
     }
 
     /// <summary>The bins of one axis: for output i, the input range [Start, End).</summary>
@@ -108,11 +112,8 @@ internal static class AreaResampler
         }
     }
 
-    private static void BinRow(uint[] sums, (int Start, int End)[] columns, PlanarImage destination, int oy, float rowWeight)
+    private static void BinRow(uint[] sums, (int Start, int End)[] columns, Span<float> r, Span<float> g, Span<float> b, float rowWeight)
     {
-        var r = destination.Row(0, oy);
-        var g = destination.Row(1, oy);
-        var b = destination.Row(2, oy);
         const float offset = Mean * InvStd;
         for (int ox = 0; ox < columns.Length; ox++)
         {

@@ -5,14 +5,14 @@ public sealed record DetectorSettings
 {
     public ExecutionProvider ExecutionProvider { get; init; } = ExecutionProvider.Auto;
 
-    /// <summary>Threads one detection may use (ONNX Runtime's intra-op pool and our own loops); 0 = one per core.</summary>
+    /// <summary>Threads one detection may use; 0 = one per core. Every thread the detector runs counts against it.</summary>
     public int Threads { get; init; }
 
     /// <summary>
     /// Upper bound on the pixels of one P-Net call. Large pyramid levels are scanned in overlapping row tiles of
     /// this size, so P-Net's activations (10–32 float channels per input pixel) stop growing with the photo.
     /// </summary>
-    public int PNetTilePixels { get; init; } = 1 << 20;
+    public int PNetTilePixels { get; init; } = 1 << 19;
 
     public DetectorSettings Validate()
     {

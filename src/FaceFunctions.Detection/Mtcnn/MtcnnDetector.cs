@@ -27,6 +27,7 @@ public sealed class MtcnnDetector : IFaceDetector
     private readonly OnnxNetwork _rnet;
     private readonly OnnxNetwork _onet;
     private readonly DetectorSettings _settings;
+    private bool _disposed;
 
     private MtcnnDetector(ModelSet models, DetectorSettings settings, SessionOptions sessionOptions, string provider)
     {
@@ -49,7 +50,7 @@ public sealed class MtcnnDetector : IFaceDetector
         ArgumentNullException.ThrowIfNull(models);
         settings = (settings ?? new DetectorSettings()).Validate();
         logger ??= NullLogger.Instance;
-        using var options = SessionOptionsFactory.CreateCpu(settings.EffectiveThreads);
+        using var options = SessionOptionsFactory.CreateCpu();
         if (settings.ExecutionProvider == ExecutionProvider.Cpu)
         {
             return new MtcnnDetector(models, settings, options, "cpu");
@@ -57,7 +58,7 @@ public sealed class MtcnnDetector : IFaceDetector
 
         try
         {
-            using var cuda = SessionOptionsFactory.CreateCuda(settings.EffectiveThreads);
+            using var cuda = SessionOptionsFactory.CreateCuda();
             return new MtcnnDetector(models, settings, cuda, "cuda");
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
@@ -77,6 +78,7 @@ public sealed class MtcnnDetector : IFaceDetector
 
     public DetectionResult Detect(Image<Rgb24> image, DetectionOptions options)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -84,7 +86,6 @@ public sealed class MtcnnDetector : IFaceDetector
         var timer = StageTimer.Start();
 
         var candidates = RunPNet(image, options, ref timer);
-        timer.Lap(ref timer.PNet);
         candidates = RunRNet(image, candidates, options);
         timer.Lap(ref timer.RNet);
         var faces = RunONet(image, candidates, options);
@@ -102,6 +103,7 @@ public sealed class MtcnnDetector : IFaceDetector
 
     public void Dispose()
     {
+        _disposed = true;
         _pnet.Dispose();
         _rnet.Dispose();
         _onet.Dispose();
@@ -109,17 +111,53 @@ public sealed class MtcnnDetector : IFaceDetector
 
     private List<Candidate> RunPNet(Image<Rgb24> image, DetectionOptions options, ref StageTimer timer)
     {
-        var all = new List<Candidate>();
-        foreach (var level in PyramidScales.For(image.Width, image.Height, options.MinFaceSize, options.ScaleFactor))
+        var levels = PyramidScales.For(image.Width, image.Height, options.MinFaceSize, options.ScaleFactor);
+        var tiles = PNetTile.Plan(levels, _settings.PNetTilePixels);
+        var perLevel = new List<Candidate>[levels.Count];
+        for (int i = 0; i < perLevel.Length; i++)
         {
-            using var planar = new PlanarImage(level.Width, level.Height);
-            AreaResampler.Resample(image, planar, _settings.EffectiveThreads);
-            timer.Lap(ref timer.Pyramid);
-            var cells = ScanLevel(planar, level.Scale, options.PNetThreshold);
-            all.AddRange(BoxMath.Suppress(cells, 0.5f, NmsMode.Union));
-            timer.Lap(ref timer.PNet);
+            perLevel[i] = [];
         }
 
+        // Tiles run in parallel, each single-threaded: small convolutions scale far better across tiles than
+        // within one. Each tile resamples just the level rows it needs, so no level ever exists whole and memory
+        // stays at a few tiles per thread whatever the photo's size.
+        long resampleTicks = 0, networkTicks = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _settings.EffectiveThreads };
+        Parallel.ForEach(tiles, parallel, tile =>
+        {
+            var level = levels[tile.Level];
+            int length = 3 * tile.InputRows * level.Width;
+            var input = ArrayPool<float>.Shared.Rent(length);
+            try
+            {
+                long start = Stopwatch.GetTimestamp();
+                AreaResampler.Resample(image, level.Width, level.Height, tile.InputRow, tile.InputRows, input.AsSpan(0, length));
+                long resampled = Stopwatch.GetTimestamp();
+                var cells = ScanTile(input.AsMemory(0, length), level.Width, tile.InputRows, tile.FirstCellRow, level.Scale, options.PNetThreshold);
+                Interlocked.Add(ref resampleTicks, resampled - start);
+                Interlocked.Add(ref networkTicks, Stopwatch.GetTimestamp() - resampled);
+                lock (perLevel[tile.Level])
+                {
+                    perLevel[tile.Level].AddRange(cells);
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(input);
+            }
+        });
+
+        var all = new List<Candidate>();
+        foreach (var cells in perLevel)
+        {
+            // Tiles finish in any order: sort back into scan order so NMS breaks score ties as a sequential scan would.
+            cells.Sort(static (a, b) => a.Box.Y1 != b.Box.Y1 ? a.Box.Y1.CompareTo(b.Box.Y1) : a.Box.X1.CompareTo(b.Box.X1));
+            all.AddRange(BoxMath.Suppress(cells, 0.5f, NmsMode.Union));
+        }
+
+        // The stage's wall time, split between resampling and P-Net in proportion to the work each did.
+        timer.Split(ref timer.Pyramid, ref timer.PNet, resampleTicks, networkTicks);
         all = BoxMath.Suppress(all, 0.7f, NmsMode.Union);
         for (int i = 0; i < all.Count; i++)
         {
@@ -131,52 +169,9 @@ public sealed class MtcnnDetector : IFaceDetector
         return all;
     }
 
-    /// <summary>Runs P-Net over one level, in row tiles whose outputs join exactly (see <see cref="DetectorSettings.PNetTilePixels"/>).</summary>
-    private List<Candidate> ScanLevel(PlanarImage level, float scale, float threshold)
+    private List<Candidate> ScanTile(Memory<float> input, int width, int height, int firstRow, float scale, float threshold)
     {
         var found = new List<Candidate>();
-        int mapHeight = ((level.Height + 1) / 2) - 5;
-        if (mapHeight <= 0 || level.Width < 12)
-        {
-            return found;
-        }
-
-        // A tile of n output rows needs 2n + 10 input rows starting at an even row: P-Net's 2×2 pooling then
-        // lines up with the full level's, and every kept cell sees exactly the pixels it would see untiled.
-        int rowsPerTile = Math.Max(1, ((_settings.PNetTilePixels / level.Width) - 10) / 2);
-        if (rowsPerTile >= mapHeight)
-        {
-            ScanTile(level.Memory, level.Width, level.Height, 0, scale, threshold, found);
-            return found;
-        }
-
-        int maxInputRows = (2 * rowsPerTile) + 10;
-        var tile = ArrayPool<float>.Shared.Rent(3 * maxInputRows * level.Width);
-        try
-        {
-            for (int first = 0; first < mapHeight; first += rowsPerTile)
-            {
-                int inputRow = 2 * first;
-                int inputRows = Math.Min(maxInputRows, level.Height - inputRow);
-                int plane = inputRows * level.Width;
-                for (int c = 0; c < 3; c++)
-                {
-                    level.Rows(c, inputRow, inputRows).CopyTo(tile.AsSpan(c * plane, plane));
-                }
-
-                ScanTile(tile.AsMemory(0, 3 * plane), level.Width, inputRows, first, scale, threshold, found);
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(tile);
-        }
-
-        return found;
-    }
-
-    private void ScanTile(Memory<float> input, int width, int height, int firstRow, float scale, float threshold, List<Candidate> found)
-    {
         using var outputs = _pnet.Run(input, [1, 3, height, width]);
         var prob = outputs[0].GetTensorDataAsSpan<float>();
         var reg = outputs[1].GetTensorDataAsSpan<float>();
@@ -206,6 +201,8 @@ public sealed class MtcnnDetector : IFaceDetector
                 Dy2 = reg[(3 * plane) + i],
             });
         }
+
+        return found;
     }
 
     private List<Candidate> RunRNet(Image<Rgb24> image, List<Candidate> candidates, DetectionOptions options)
@@ -291,28 +288,53 @@ public sealed class MtcnnDetector : IFaceDetector
 
     private delegate void RefineResult(int candidateIndex, IReadOnlyList<OrtValue> outputs, int row);
 
-    /// <summary>Crops candidates straight into batched input tensors and hands each output row back.</summary>
+    /// <summary>
+    /// Crops candidates straight into batched input tensors and hands each output row back, in candidate order.
+    /// Batches run in parallel (each single-threaded, like P-Net's tiles); results are delivered in order afterwards
+    /// so the outcome does not depend on scheduling.
+    /// </summary>
     private void RunRefine(OnnxNetwork network, Image<Rgb24> image, List<Candidate> candidates, CropBorder border, int size, RefineResult onRow)
     {
         int slot = 3 * size * size;
-        var buffer = ArrayPool<float>.Shared.Rent(slot * Math.Min(RefineBatch, Math.Max(1, candidates.Count)));
+        int batches = (candidates.Count + RefineBatch - 1) / RefineBatch;
+        var results = new IDisposableReadOnlyCollection<OrtValue>[batches];
         try
         {
-            for (int start = 0; start < candidates.Count; start += RefineBatch)
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _settings.EffectiveThreads };
+            Parallel.For(0, batches, parallel, batch =>
             {
-                int n = Math.Min(RefineBatch, candidates.Count - start);
-                var parallel = new ParallelOptions { MaxDegreeOfParallelism = _settings.EffectiveThreads };
-                Parallel.For(0, n, parallel, i => CropSampler.Sample(image, candidates[start + i].Box, border, size, buffer.AsSpan(i * slot, slot)));
-                using var outputs = network.Run(buffer.AsMemory(0, n * slot), [n, 3, size, size]);
+                int start = batch * RefineBatch, n = Math.Min(RefineBatch, candidates.Count - start);
+                var buffer = ArrayPool<float>.Shared.Rent(n * slot);
+                try
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        CropSampler.Sample(image, candidates[start + i].Box, border, size, buffer.AsSpan(i * slot, slot));
+                    }
+
+                    results[batch] = network.Run(buffer.AsMemory(0, n * slot), [n, 3, size, size]);
+                }
+                finally
+                {
+                    ArrayPool<float>.Shared.Return(buffer);
+                }
+            });
+
+            for (int batch = 0; batch < batches; batch++)
+            {
+                int start = batch * RefineBatch, n = Math.Min(RefineBatch, candidates.Count - start);
                 for (int i = 0; i < n; i++)
                 {
-                    onRow(start + i, outputs, i);
+                    onRow(start + i, results[batch], i);
                 }
             }
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(buffer);
+            foreach (var result in results)
+            {
+                result?.Dispose();
+            }
         }
     }
 
@@ -326,6 +348,17 @@ public sealed class MtcnnDetector : IFaceDetector
         private long _last;
 
         public static StageTimer Start() => new() { _last = Stopwatch.GetTimestamp() };
+
+        /// <summary>Ends a stage whose wall time is shared between two kinds of work, in proportion to their busy time.</summary>
+        public void Split(ref double first, ref double second, long firstTicks, long secondTicks)
+        {
+            long now = Stopwatch.GetTimestamp();
+            double wall = Stopwatch.GetElapsedTime(_last, now).TotalMilliseconds;
+            double share = firstTicks + secondTicks == 0 ? 0 : (double)firstTicks / (firstTicks + secondTicks);
+            first += wall * share;
+            second += wall * (1 - share);
+            _last = now;
+        }
 
         public void Lap(ref double stage)
         {

@@ -1,73 +1,279 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
 namespace FaceFunctions.Detection.Mtcnn;
 
-/// <summary>How two boxes' overlap is measured.</summary>
+/// <summary>How <see cref="Nms"/> measures the overlap of two boxes.</summary>
 public enum NmsMode
 {
-    /// <summary>Intersection over union, areas without +1 (torchvision's convention, used after P-Net and R-Net).</summary>
+    /// <summary>
+    /// Intersection over union with areas (x2 - x1) * (y2 - y1), no +1: torchvision's convention, which
+    /// facenet-pytorch uses for the P-Net and R-Net stages.
+    /// </summary>
     Union,
 
-    /// <summary>Intersection over the smaller box, areas with +1 (the MATLAB convention, used after O-Net).</summary>
+    /// <summary>
+    /// Intersection over the smaller area, with +1 on every side length: the MATLAB convention the MTCNN
+    /// authors (and facenet-pytorch) use after O-Net, so a small box inside a large one is suppressed.
+    /// </summary>
     Min,
 }
 
-/// <summary>Greedy non-maximum suppression.</summary>
+/// <summary>
+/// Greedy non-maximum suppression: visit boxes from the highest score down (equal scores by index), keep a box
+/// unless a kept box overlaps it by more than the threshold.
+/// </summary>
 public static class Nms
 {
+    // Below this many boxes the pooled arrays cost more than they save.
+    private const int StackLimit = 256;
+
     /// <summary>
-    /// Keeps boxes in descending score order (ties by index), dropping any whose overlap with a kept box exceeds
-    /// <paramref name="threshold"/>. Writes kept indices into <paramref name="keep"/> and returns how many.
+    /// Writes the indices of the kept boxes into <paramref name="keep"/>, highest score first, and returns how
+    /// many were kept. When <paramref name="keep"/> is shorter than the result, suppression stops once it is
+    /// full: the boxes written are exactly the first ones the full run would keep (a cheap top-k).
     /// </summary>
+    /// <param name="boxes">Finite coordinates with x1 ≤ x2 and y1 ≤ y2.</param>
+    /// <param name="scores">One score per box; NaN is rejected because it has no place in the order.</param>
+    /// <param name="threshold">Overlap in [0, 1]; a box overlapping a kept one by more than this is suppressed.</param>
+    /// <param name="mode">How overlap is measured.</param>
+    /// <param name="keep">Receives the kept indices.</param>
     public static int Suppress(ReadOnlySpan<FaceBox> boxes, ReadOnlySpan<float> scores, float threshold, NmsMode mode, Span<int> keep)
     {
-        int n = boxes.Length;
-        var order = new int[n];
-        for (int i = 0; i < n; i++)
+        Validate(boxes, scores, threshold, mode);
+        var n = boxes.Length;
+        if (n == 0 || keep.IsEmpty)
+        {
+            return 0;
+        }
+
+        // Structure of arrays in score order, so the inner loop reads five contiguous float streams.
+        var rented = n > StackLimit ? ArrayPool<float>.Shared.Rent(5 * n) : null;
+        var rentedOrder = n > StackLimit ? ArrayPool<int>.Shared.Rent(n) : null;
+        try
+        {
+            var soa = rented is null ? stackalloc float[5 * n] : rented.AsSpan(0, 5 * n);
+            var order = rentedOrder is null ? stackalloc int[n] : rentedOrder.AsSpan(0, n);
+            SortByScore(scores, order);
+            var x1 = soa[..n];
+            var y1 = soa.Slice(n, n);
+            var x2 = soa.Slice(2 * n, n);
+            var y2 = soa.Slice(3 * n, n);
+            var area = soa.Slice(4 * n, n);
+            var pad = mode == NmsMode.Min ? 1f : 0f;
+            for (var i = 0; i < n; i++)
+            {
+                ref readonly var b = ref boxes[order[i]];
+                x1[i] = b.X1;
+                y1[i] = b.Y1;
+                x2[i] = b.X2;
+                y2[i] = b.Y2;
+                area[i] = (b.X2 - b.X1 + pad) * (b.Y2 - b.Y1 + pad);
+            }
+
+            return SuppressSorted(x1, y1, x2, y2, area, order, n, threshold, mode, keep);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<float>.Shared.Return(rented);
+            }
+
+            if (rentedOrder is not null)
+            {
+                ArrayPool<int>.Shared.Return(rentedOrder);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The textbook O(n²) algorithm, written to be obviously right: the specification that
+    /// <see cref="Suppress"/> is tested against and benchmarked with.
+    /// </summary>
+    internal static int SuppressNaive(ReadOnlySpan<FaceBox> boxes, ReadOnlySpan<float> scores, float threshold, NmsMode mode, Span<int> keep)
+    {
+        Validate(boxes, scores, threshold, mode);
+        var order = new int[boxes.Length];
+        for (var i = 0; i < order.Length; i++)
         {
             order[i] = i;
         }
 
-        var keys = scores.ToArray();
-        Array.Sort(keys, order, Comparer<float>.Create((a, b) => b.CompareTo(a)));
-        var suppressed = new bool[n];
-        float plus = mode == NmsMode.Min ? 1f : 0f;
-        int kept = 0;
-        for (int oi = 0; oi < n; oi++)
+        // A comparison that breaks ties by index makes the unstable Array.Sort deterministic and stable.
+        var s = scores.ToArray();
+        Array.Sort(order, (a, b) => s[a] != s[b] ? s[b].CompareTo(s[a]) : a.CompareTo(b));
+        var suppressed = new bool[boxes.Length];
+        var kept = 0;
+        for (var i = 0; i < order.Length && kept < keep.Length; i++)
         {
-            int i = order[oi];
             if (suppressed[i])
             {
                 continue;
             }
 
-            keep[kept++] = i;
-            var a = boxes[i];
-            float areaA = (a.X2 - a.X1 + plus) * (a.Y2 - a.Y1 + plus);
-            for (int oj = oi + 1; oj < n; oj++)
+            keep[kept++] = order[i];
+            for (var j = i + 1; j < order.Length; j++)
             {
-                int j = order[oj];
-                if (suppressed[j])
-                {
-                    continue;
-                }
-
-                var b = boxes[j];
-                float iw = Math.Min(a.X2, b.X2) - Math.Max(a.X1, b.X1) + plus;
-                float ih = Math.Min(a.Y2, b.Y2) - Math.Max(a.Y1, b.Y1) + plus;
-                if (iw <= 0 || ih <= 0)
-                {
-                    continue;
-                }
-
-                float inter = iw * ih;
-                float areaB = (b.X2 - b.X1 + plus) * (b.Y2 - b.Y1 + plus);
-                float overlap = mode == NmsMode.Min ? inter / Math.Min(areaA, areaB) : inter / (areaA + areaB - inter);
-                if (overlap > threshold)
-                {
-                    suppressed[j] = true;
-                }
+                suppressed[j] |= Overlap(boxes[order[i]], boxes[order[j]], mode) > threshold;
             }
         }
 
         return kept;
+    }
+
+    internal static float Overlap(FaceBox a, FaceBox b, NmsMode mode)
+    {
+        var pad = mode == NmsMode.Min ? 1f : 0f;
+        var w = MathF.Max(MathF.Min(a.X2, b.X2) - MathF.Max(a.X1, b.X1) + pad, 0f);
+        var h = MathF.Max(MathF.Min(a.Y2, b.Y2) - MathF.Max(a.Y1, b.Y1) + pad, 0f);
+        var inter = w * h;
+        var areaA = (a.X2 - a.X1 + pad) * (a.Y2 - a.Y1 + pad);
+        var areaB = (b.X2 - b.X1 + pad) * (b.Y2 - b.Y1 + pad);
+        return mode == NmsMode.Min ? inter / MathF.Min(areaA, areaB) : inter / (areaA + areaB - inter);
+    }
+
+    private static void Validate(ReadOnlySpan<FaceBox> boxes, ReadOnlySpan<float> scores, float threshold, NmsMode mode)
+    {
+        if (scores.Length != boxes.Length)
+        {
+            throw new ArgumentException($"Got {boxes.Length} boxes but {scores.Length} scores.", nameof(scores));
+        }
+
+        if (!(threshold >= 0f && threshold <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The overlap threshold must be between 0 and 1.");
+        }
+
+        if (!Enum.IsDefined(mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown NMS mode.");
+        }
+
+        foreach (var s in scores)
+        {
+            if (float.IsNaN(s))
+            {
+                throw new ArgumentException("A score is NaN.", nameof(scores));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Orders indices by descending score, ties by ascending index, with one primitive sort of 64-bit keys:
+    /// the score's bits mapped to an order-preserving unsigned integer (inverted for descending) above the index.
+    /// </summary>
+    private static void SortByScore(ReadOnlySpan<float> scores, Span<int> order)
+    {
+        var n = scores.Length;
+        var rented = n > StackLimit ? ArrayPool<ulong>.Shared.Rent(n) : null;
+        try
+        {
+            var keys = rented is null ? stackalloc ulong[n] : rented.AsSpan(0, n);
+            for (var i = 0; i < n; i++)
+            {
+                // + 0f turns -0 into +0, which the comparison-based order treats as equal.
+                var bits = BitConverter.SingleToUInt32Bits(scores[i] + 0f);
+                var ascending = (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
+                keys[i] = ((ulong)~ascending << 32) | (uint)i;
+            }
+
+            keys.Sort();
+            for (var i = 0; i < n; i++)
+            {
+                order[i] = (int)(uint)keys[i];
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<ulong>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The candidates still alive are kept packed at the front of the arrays: each kept box compares itself
+    /// with the survivors only (eight at a time), and survivors are compacted in place, so the work shrinks
+    /// as boxes are suppressed instead of rescanning dead ones.
+    /// </summary>
+    private static int SuppressSorted(
+        Span<float> x1, Span<float> y1, Span<float> x2, Span<float> y2, Span<float> area, Span<int> order,
+        int alive, float threshold, NmsMode mode, Span<int> keep)
+    {
+        var pad = mode == NmsMode.Min ? 1f : 0f;
+        var kept = 0;
+        var head = 0;
+        while (head < alive && kept < keep.Length)
+        {
+            keep[kept++] = order[head];
+            float bx1 = x1[head], by1 = y1[head], bx2 = x2[head], by2 = y2[head], barea = area[head];
+            var write = head + 1;
+            var j = head + 1;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var vx1 = Vector256.Create(bx1);
+                var vy1 = Vector256.Create(by1);
+                var vx2 = Vector256.Create(bx2);
+                var vy2 = Vector256.Create(by2);
+                var varea = Vector256.Create(barea);
+                var vpad = Vector256.Create(pad);
+                var vthr = Vector256.Create(threshold);
+                for (; j + Vector256<float>.Count <= alive; j += Vector256<float>.Count)
+                {
+                    var cx1 = Vector256.Create<float>(x1[j..]);
+                    var cy1 = Vector256.Create<float>(y1[j..]);
+                    var cx2 = Vector256.Create<float>(x2[j..]);
+                    var cy2 = Vector256.Create<float>(y2[j..]);
+                    var carea = Vector256.Create<float>(area[j..]);
+                    var w = Vector256.Max(Vector256.Min(vx2, cx2) - Vector256.Max(vx1, cx1) + vpad, Vector256<float>.Zero);
+                    var h = Vector256.Max(Vector256.Min(vy2, cy2) - Vector256.Max(vy1, cy1) + vpad, Vector256<float>.Zero);
+                    var inter = w * h;
+                    var overlap = mode == NmsMode.Min ? inter / Vector256.Min(varea, carea) : inter / (varea + carea - inter);
+                    var survivors = ~Vector256.GreaterThan(overlap, vthr).ExtractMostSignificantBits() & 0xFFu;
+                    if (survivors == 0xFFu && write == j)
+                    {
+                        write += Vector256<float>.Count; // nothing moved: skip the copy
+                        continue;
+                    }
+
+                    while (survivors != 0)
+                    {
+                        var lane = BitOperations.TrailingZeroCount(survivors);
+                        Move(x1, y1, x2, y2, area, order, j + lane, write++);
+                        survivors &= survivors - 1;
+                    }
+                }
+            }
+
+            for (; j < alive; j++)
+            {
+                var w = MathF.Max(MathF.Min(bx2, x2[j]) - MathF.Max(bx1, x1[j]) + pad, 0f);
+                var h = MathF.Max(MathF.Min(by2, y2[j]) - MathF.Max(by1, y1[j]) + pad, 0f);
+                var inter = w * h;
+                var overlap = mode == NmsMode.Min ? inter / MathF.Min(barea, area[j]) : inter / (barea + area[j] - inter);
+                if (!(overlap > threshold))
+                {
+                    Move(x1, y1, x2, y2, area, order, j, write++);
+                }
+            }
+
+            alive = write;
+            head++;
+        }
+
+        return kept;
+    }
+
+    private static void Move(Span<float> x1, Span<float> y1, Span<float> x2, Span<float> y2, Span<float> area, Span<int> order, int from, int to)
+    {
+        x1[to] = x1[from];
+        y1[to] = y1[from];
+        x2[to] = x2[from];
+        y2[to] = y2[from];
+        area[to] = area[from];
+        order[to] = order[from];
     }
 }

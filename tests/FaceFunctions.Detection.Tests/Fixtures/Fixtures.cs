@@ -21,6 +21,15 @@ internal static class Fixtures
     /// <summary>A coffee cup, 600 × 400 RGB: no face.</summary>
     public const string Coffee = "coffee.png";
 
+    /// <summary>
+    /// Eileen Collins's face in astronaut.png as MtcnnDetector reports it with the default options
+    /// (measured at merge 10659ef; rounded to 0.01 px). Tests compare against it with IoU or pixel tolerances.
+    /// </summary>
+    public static readonly DetectedFace AstronautFace = new(
+        new FaceBox(181.05f, 62.16f, 267.75f, 172.05f),
+        0.99999774f,
+        new FaceLandmarks(new(205.01f, 101.73f), new(246.76f, 103.71f), new(224.67f, 128.97f), new(201.72f, 139.25f), new(245.27f, 141.86f)));
+
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     public static string Directory { get; } =

@@ -123,6 +123,35 @@ internal static class TestImages
         return many.ToArray();
     }
 
+    /// <summary>
+    /// Pastes the head around <paramref name="face"/> (the box plus 40% on every side, so a detector sees
+    /// hair and neck) from <paramref name="source"/> into a copy of <paramref name="background"/>, scaled by
+    /// <paramref name="scale"/>, with the face box's top-left corner at <paramref name="at"/>. Returns the
+    /// picture and where the face box now is.
+    /// </summary>
+    public static (Image<Rgb24> Image, FaceBox Face) PasteFace(Image<Rgb24> source, FaceBox face, Image<Rgb24> background, float scale, Point at)
+    {
+        float mx = face.Width * 0.4f;
+        float my = face.Height * 0.4f;
+        Rectangle head = Rectangle.Intersect(
+            Rectangle.FromLTRB((int)(face.X1 - mx), (int)(face.Y1 - my), (int)MathF.Ceiling(face.X2 + mx), (int)MathF.Ceiling(face.Y2 + my)),
+            source.Bounds());
+        var size = new Size((int)MathF.Round(head.Width * scale), (int)MathF.Round(head.Height * scale));
+        using Image<Rgb24> patch = source.Clone(x => x.Crop(head).Resize(size));
+
+        // Where the head's corner must go for the face's corner to land on `at`.
+        var corner = new Point(at.X - (int)MathF.Round((face.X1 - head.X) * scale), at.Y - (int)MathF.Round((face.Y1 - head.Y) * scale));
+        Image<Rgb24> result = background.Clone(x => x.DrawImage(patch, corner, 1f));
+        float sx = size.Width / (float)head.Width;
+        float sy = size.Height / (float)head.Height;
+        var moved = new FaceBox(
+            corner.X + ((face.X1 - head.X) * sx),
+            corner.Y + ((face.Y1 - head.Y) * sy),
+            corner.X + ((face.X2 - head.X) * sx),
+            corner.Y + ((face.Y2 - head.Y) * sy));
+        return (result, moved);
+    }
+
     /// <summary>The first <paramref name="fraction"/> of a file, as an interrupted upload leaves it.</summary>
     public static byte[] Truncated(byte[] file, double fraction) => file[..(int)(file.Length * fraction)];
 

@@ -37,7 +37,7 @@ public sealed class SafeImageLoaderTests
 
         Assert.Equal(format, loaded.Format);
         Assert.Equal((451, 300), (loaded.Width, loaded.Height));
-        Assert.Equal((451, 300), (loaded.StoredWidth, loaded.StoredHeight));
+        Assert.Equal((451, 300), (loaded.OriginalWidth, loaded.OriginalHeight));
         Assert.Equal(1, loaded.Orientation);
         Assert.Equal(file.Length, loaded.ByteCount);
         Assert.InRange(ImageAssert.MeanAbsoluteDifference(photo, loaded.Image), 0.0, tolerance);
@@ -121,6 +121,34 @@ public sealed class SafeImageLoaderTests
         Assert.Equal(new Rgb24(10, 20, 30), loaded.Image[0, 0]);
         Assert.Equal(new Rgb24(255, 255, 255), loaded.Image[1, 0]);
         Assert.Equal(new Rgb24(255, 127, 127), loaded.Image[2, 0]);
+    }
+
+    [Theory]
+    [InlineData("png-rgba8")]
+    [InlineData("png-rgba16")]
+    [InlineData("png-gray-alpha")]
+    [InlineData("png-palette")]
+    [InlineData("gif")]
+    [InlineData("webp")]
+    public void Every_kind_of_transparency_becomes_white(string kind)
+    {
+        using var image = new Image<Rgba32>(4, 4, new Rgba32(0, 0, 0, 0));
+        image[1, 1] = new Rgba32(90, 90, 90, 255);
+        byte[] file = kind switch
+        {
+            "png-rgba8" => TestImages.Encode(image, new PngEncoder { ColorType = PngColorType.RgbWithAlpha }),
+            "png-rgba16" => TestImages.Encode(image, new PngEncoder { ColorType = PngColorType.RgbWithAlpha, BitDepth = PngBitDepth.Bit16 }),
+            "png-gray-alpha" => TestImages.Encode(image, new PngEncoder { ColorType = PngColorType.GrayscaleWithAlpha }),
+            "png-palette" => TestImages.Encode(image, new PngEncoder { ColorType = PngColorType.Palette }),
+            "gif" => TestImages.Encode(image, new GifEncoder()),
+            "webp" => TestImages.Encode(image, new WebpEncoder { FileFormat = WebpFileFormatType.Lossless }),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+
+        using LoadedImage loaded = Loader.Load(new MemoryStream(file));
+
+        Assert.Equal(new Rgb24(255, 255, 255), loaded.Image[3, 3]);
+        Assert.Equal(new Rgb24(90, 90, 90), loaded.Image[1, 1]);
     }
 
     [Fact]

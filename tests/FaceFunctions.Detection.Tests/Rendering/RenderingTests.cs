@@ -8,11 +8,7 @@ namespace FaceFunctions.Detection.Tests.Rendering;
 
 public sealed class RenderingTests
 {
-    /// <summary>Eileen Collins's face in astronaut.png, measured by eye: enough to test drawing, not detection.</summary>
-    private static readonly DetectedFace AstronautFace = new(
-        new FaceBox(172, 62, 278, 184),
-        0.998f,
-        new FaceLandmarks(new(200, 115), new(246, 114), new(224, 140), new(205, 160), new(244, 159)));
+    private static readonly DetectedFace AstronautFace = Fixtures.AstronautFace;
 
     [Fact]
     public void Annotation_draws_box_landmarks_and_score_on_a_copy()
@@ -24,16 +20,16 @@ public sealed class RenderingTests
 
         Assert.Equal(photo.Size(), annotated.Size());
         ImageAssert.Identical(original, photo);
-        Assert.Equal(Annotator.BoxColour, annotated[172, 120]); // left edge of the box
-        Assert.Equal(Annotator.BoxColour, annotated[220, 183]); // bottom edge
-        Assert.Equal(Annotator.LandmarkColours[0], annotated[200, 115]);
-        Assert.Equal(Annotator.LandmarkColours[4], annotated[244, 159]);
+        Assert.Equal(Annotator.BoxColour, annotated[181, 120]); // left edge of the box
+        Assert.Equal(Annotator.BoxColour, annotated[220, 171]); // bottom edge
+        Assert.Equal(Annotator.LandmarkColours[0], annotated[205, 102]);
+        Assert.Equal(Annotator.LandmarkColours[4], annotated[245, 142]);
         Assert.Equal(photo[224, 100], annotated[224, 100]); // inside the face, away from every mark
         Assert.Equal(photo[20, 400], annotated[20, 400]); // far from the face
 
         // The score label sits just above the box: dark background with box-coloured digits.
-        int label = CountPixels(annotated, new Rectangle(172, 40, 60, 22), Annotator.BoxColour);
-        int background = CountPixels(annotated, new Rectangle(172, 40, 60, 22), Annotator.LabelBackground);
+        int label = CountPixels(annotated, new Rectangle(181, 40, 60, 22), Annotator.BoxColour);
+        int background = CountPixels(annotated, new Rectangle(181, 40, 60, 22), Annotator.LabelBackground);
         Assert.InRange(label, 40, 400);
         Assert.InRange(background, 200, 1320);
     }
@@ -91,7 +87,7 @@ public sealed class RenderingTests
         using Image<Rgb24> anonymized = Anonymizer.Anonymize(photo, [AstronautFace]);
 
         Assert.Equal(photo.Size(), anonymized.Size());
-        Rectangle face = Rectangle.FromLTRB(172, 62, 278, 184);
+        Rectangle face = Rectangle.FromLTRB(181, 62, 268, 172);
         Assert.InRange(Detail(anonymized, face), 0, Detail(photo, face) * 0.1);
         Assert.True(ImageAssert.MeanAbsoluteDifference(Crop(photo, face), Crop(anonymized, face)) > 5);
         Rectangle region = Anonymizer.RegionOf(AstronautFace.Box, photo.Bounds())!.Value;
