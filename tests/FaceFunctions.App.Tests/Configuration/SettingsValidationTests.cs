@@ -100,6 +100,37 @@ public sealed class SettingsValidationTests
         await StartAsync(settings);
     }
 
+    [Fact]
+    public async Task The_worker_itself_refuses_to_start_and_names_the_missing_setting()
+    {
+        var settings = SampleSettings();
+        settings.Remove(SettingNames.MaxConcurrentDetections);
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { RepoFiles.AppOutput("FaceFunctions.App.dll") },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
+
+        // What the Functions host passes its worker; nothing listens there, and validation must fail before that matters.
+        start.Environment["Functions__Worker__HostEndpoint"] = "http://127.0.0.1:9";
+        start.Environment["Functions__Worker__WorkerId"] = "test";
+        start.Environment["Functions__Worker__RequestId"] = "test";
+        start.Environment["Functions__Worker__GrpcMaxMessageLength"] = "1000000";
+        using var worker = System.Diagnostics.Process.Start(start)!;
+        var error = worker.StandardError.ReadToEndAsync();
+        var output = worker.StandardOutput.ReadToEndAsync();
+        await worker.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.NotEqual(0, worker.ExitCode);
+        Assert.Contains($"OptionsValidationException: {SettingNames.MaxConcurrentDetections} is missing", await error + await output, StringComparison.Ordinal);
+    }
+
     /// <summary>Starts a host with the app's option registrations, reading settings the way Azure passes them.</summary>
     private static async Task StartAsync(Dictionary<string, string?> environmentStyle)
     {
