@@ -165,6 +165,26 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     }
 
     [Fact]
+    public async Task A_photo_overwritten_while_it_is_read_is_left_to_the_newer_event()
+    {
+        var scenario = await StorageScenario.CreateAsync(azurite.Server);
+        await scenario.UploadPhotoAsync("overwritten.png", PipelineFixture.Group(2));
+        var overwrite = new FaultInjectionPolicy(
+            m => m.Request.Method == RequestMethod.Get && m.Request.Uri.Path.EndsWith("/overwritten.png", StringComparison.Ordinal),
+            allowed: 0,
+            onTrip: () => scenario.Photos.GetBlobClient("overwritten.png").Upload(BinaryData.FromBytes(PipelineFixture.Astronaut()), overwrite: true),
+            failAfterTrip: false);
+        var photo = azurite.Server.CreateClient(overwrite).GetBlobContainerClient(scenario.Options.PhotosContainer).GetBlobClient("overwritten.png");
+        using var processor = new PhotoProcessor(pipeline.Detector, scenario.Store(), Options.Create(scenario.Options), NullLogger<PhotoProcessor>.Instance);
+
+        var outcome = await processor.ProcessAsync(photo, default);
+
+        Assert.True(overwrite.Tripped);
+        Assert.Equal(PhotoOutcome.Superseded, outcome);
+        Assert.Empty(await scenario.SnapshotAsync());
+    }
+
+    [Fact]
     public async Task A_deleted_photo_is_logged_and_skipped()
     {
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
