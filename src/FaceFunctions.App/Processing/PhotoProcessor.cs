@@ -88,6 +88,14 @@ public sealed partial class PhotoProcessor : IDisposable
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            // Duplicate events that queued behind the cap: the first one may have finished meanwhile.
+            committed = await _store.ReadCommittedAsync(names, cancellationToken);
+            if (committed.Describes(version.ETag))
+            {
+                LogAlreadyDone(_logger, photo.Name, version.ETag.ToString());
+                return PhotoOutcome.AlreadyDone;
+            }
+
             var detect = Stopwatch.StartNew();
             var output = await DetectAsync(photo, version, cancellationToken);
             if (output is null)

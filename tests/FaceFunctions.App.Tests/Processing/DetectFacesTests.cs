@@ -279,6 +279,21 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     }
 
     [Fact]
+    public async Task A_burst_of_duplicate_events_detects_the_photo_once()
+    {
+        var scenario = await StorageScenario.CreateAsync(azurite.Server);
+        scenario.Options.MaxConcurrentDetections = 1;
+        await scenario.UploadPhotoAsync("popular.png", PipelineFixture.Astronaut());
+        var counting = new ConcurrencyRecordingDetector(pipeline.Detector);
+        using var processor = new PhotoProcessor(counting, scenario.Store(), Options.Create(scenario.Options), NullLogger<PhotoProcessor>.Instance);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => processor.ProcessAsync(PhotoClient(scenario, "popular.png"), default))));
+
+        Assert.Equal(1, counting.Calls);
+        Assert.Equal([PhotoOutcome.Processed, PhotoOutcome.AlreadyDone, PhotoOutcome.AlreadyDone], outcomes.Order());
+    }
+
+    [Fact]
     public async Task The_log_of_a_photo_carries_its_name_face_count_and_stage_timings()
     {
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
