@@ -7,7 +7,19 @@ namespace FaceFunctions.Cli;
 /// </summary>
 internal static class Terminal
 {
-    public static IAnsiConsole Error { get; } = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+    public static IAnsiConsole Error { get; } = Create();
+
+    private static IAnsiConsole Create()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        if (Console.IsErrorRedirected)
+        {
+            // A log file has no width; Spectre would assume 80 columns and fold every table.
+            console.Profile.Width = 200;
+        }
+
+        return console;
+    }
 }
 
 internal static class ExitCodes

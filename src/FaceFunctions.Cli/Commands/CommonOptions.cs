@@ -20,6 +20,12 @@ internal static class CommonOptions
         DefaultValueFactory = _ => 0,
     };
 
+    public static Option<CropBorder> Border() => new("--border")
+    {
+        Description = "What R-Net and O-Net see past the photo's edge: Zero (black, the MTCNN authors' way) or Clamp (facenet-pytorch's)",
+        DefaultValueFactory = _ => CropBorder.Zero,
+    };
+
     public static Option<ExecutionProvider> Provider() => new("--provider")
     {
         Description = "Where the networks run: auto, cpu or cuda",

@@ -24,9 +24,10 @@ internal static class DetectCommand
         var annotate = new Option<bool>("--annotate") { Description = "Also write name.annotated.jpg with boxes, scores and landmarks drawn" };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
+        var border = CommonOptions.Border();
         var command = new Command("detect", "Find faces in photos; write name.json, name.faces/i.jpg and optionally name.annotated.jpg")
         {
-            inputs, output, jsonl, minFace, noCrops, cropSize, annotate, threads, provider,
+            inputs, output, jsonl, minFace, noCrops, cropSize, annotate, threads, provider, border,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -41,7 +42,7 @@ internal static class DetectCommand
                 settings = new PipelineSettings
                 {
                     Detector = new DetectorSettings { ExecutionProvider = parse.GetValue(provider), Threads = Math.Max(1, totalThreads / concurrency) },
-                    Detection = new DetectionOptions { MinFaceSize = parse.GetValue(minFace) },
+                    Detection = new DetectionOptions { MinFaceSize = parse.GetValue(minFace), Border = parse.GetValue(border) },
                     WriteCrops = !parse.GetValue(noCrops),
                     CropSize = parse.GetValue(cropSize),
                     Annotate = parse.GetValue(annotate),

@@ -13,7 +13,7 @@ internal sealed class PipelinePhotoDetector(PipelineSettings settings) : IPhotoD
     public static IPhotoDetector Create(PhotoDetectorSettings settings) => new PipelinePhotoDetector(new PipelineSettings
     {
         Detector = new DetectorSettings { Threads = settings.Threads ?? 0 },
-        Detection = new DetectionOptions { MinFaceSize = settings.MinFaceSize },
+        Detection = new DetectionOptions { MinFaceSize = settings.MinFaceSize, Border = settings.Border },
     });
 
     public DetectionDocument Detect(string imagePath)

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.ML.OnnxRuntime;
 
 namespace FaceFunctions.Detection.Models;
 
@@ -57,27 +56,6 @@ public sealed class ModelSet
         var hashes = names.Select(name => Verify(Path.Combine(folder, name), ExpectedHash(name))).ToArray();
         var modelsId = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(string.Concat(hashes))));
         return new ModelSet(folder, Path.Combine(folder, PNetFileName), Path.Combine(folder, RNetFileName), Path.Combine(folder, ONetFileName), modelsId);
-    }
-
-    /// <summary>Creates one inference session per network, all with <paramref name="options"/> (ONNX Runtime's defaults when null).</summary>
-    public MtcnnSessions CreateSessions(SessionOptions? options = null)
-    {
-        var created = new List<InferenceSession>(3);
-        try
-        {
-            foreach (var path in new[] { PNetPath, RNetPath, ONetPath })
-            {
-                created.Add(options is null ? new InferenceSession(path) : new InferenceSession(path, options));
-            }
-
-            return new MtcnnSessions(created[0], created[1], created[2]);
-        }
-        catch
-        {
-            // A failure on the second or third model must not leak the native sessions already created.
-            created.ForEach(s => s.Dispose());
-            throw;
-        }
     }
 
     private static string ExpectedHash(string fileName) =>
