@@ -7,6 +7,7 @@ var root = new RootCommand("facefunctions: MTCNN face detection on local photos,
     DetectCommand.Create(),
     BenchCommand.Create(),
     EvalCommand.Create(PipelinePhotoDetector.Create),
+    new Command("local", "Work with a local function host and storage emulator") { LocalUploadCommand.Create() },
 };
 
 var parse = root.Parse(args);
