@@ -210,17 +210,7 @@ public sealed class MtcnnDetector : IFaceDetector
     private List<Candidate> RunRNet(Image<Rgb24> image, List<Candidate> candidates, DetectionOptions options)
     {
         var passed = new List<Candidate>();
-        RunRefine(_rnet, image, candidates, options.Border, RNetSize, RNetBatch, (index, outputs, row) =>
-        {
-            float score = outputs[0].GetTensorDataAsSpan<float>()[(row * 2) + 1];
-            if (score < options.RNetThreshold)
-            {
-                return;
-            }
-
-            var reg = outputs[1].GetTensorDataAsSpan<float>().Slice(row * 4, 4);
-            passed.Add(new Candidate { Box = candidates[index].Box, Score = score, Dx1 = reg[0], Dy1 = reg[1], Dx2 = reg[2], Dy2 = reg[3] });
-        });
+        RunRefine(_rnet, image, candidates, options.Border, RNetSize, RNetBatch, options.RNetThreshold, (candidate, _, _) => passed.Add(candidate));
 
         passed = BoxMath.Suppress(passed, 0.7f, NmsMode.Union);
         for (int i = 0; i < passed.Count; i++)
@@ -237,19 +227,10 @@ public sealed class MtcnnDetector : IFaceDetector
     {
         var passed = new List<Candidate>();
         var landmarks = new List<FaceLandmarks>();
-        RunRefine(_onet, image, candidates, options.Border, ONetSize, ONetBatch, (index, outputs, row) =>
+        RunRefine(_onet, image, candidates, options.Border, ONetSize, ONetBatch, options.ONetThreshold, (candidate, outputs, row) =>
         {
-            float score = outputs[0].GetTensorDataAsSpan<float>()[(row * 2) + 1];
-            if (score < options.ONetThreshold)
-            {
-                return;
-            }
-
-            var reg = outputs[1].GetTensorDataAsSpan<float>().Slice(row * 4, 4);
-            var points = outputs[2].GetTensorDataAsSpan<float>().Slice(row * 10, 10);
-            var box = candidates[index].Box;
-            passed.Add(new Candidate { Box = box, Score = score, Dx1 = reg[0], Dy1 = reg[1], Dx2 = reg[2], Dy2 = reg[3] });
-            landmarks.Add(ToLandmarks(box, points));
+            passed.Add(candidate);
+            landmarks.Add(ToLandmarks(candidate.Box, outputs[2].GetTensorDataAsSpan<float>().Slice(row * 10, 10)));
         });
 
         // Landmarks come from O-Net's input box; the box itself is refined afterwards, then suppressed
@@ -288,14 +269,16 @@ public sealed class MtcnnDetector : IFaceDetector
         return new FaceLandmarks(points[0], points[1], points[2], points[3], points[4]);
     }
 
-    private delegate void RefineResult(int candidateIndex, IReadOnlyList<OrtValue> outputs, int row);
+    /// <summary>A candidate that passed a refinement network: its input box, the new score and regression.</summary>
+    private delegate void RefineResult(Candidate passed, IReadOnlyList<OrtValue> outputs, int row);
 
     /// <summary>
-    /// Crops candidates straight into batched input tensors and hands each output row back, in candidate order.
+    /// Crops candidates straight into batched input tensors and hands back, in candidate order, those whose face
+    /// probability reaches <paramref name="threshold"/>.
     /// Batches run in parallel (each single-threaded, like P-Net's tiles); results are delivered in order afterwards
     /// so the outcome does not depend on scheduling.
     /// </summary>
-    private void RunRefine(OnnxNetwork network, Image<Rgb24> image, List<Candidate> candidates, CropBorder border, int size, int batchSize, RefineResult onRow)
+    private void RunRefine(OnnxNetwork network, Image<Rgb24> image, List<Candidate> candidates, CropBorder border, int size, int batchSize, float threshold, RefineResult onPassed)
     {
         int slot = 3 * size * size;
         int batches = (candidates.Count + batchSize - 1) / batchSize;
@@ -325,9 +308,17 @@ public sealed class MtcnnDetector : IFaceDetector
             for (int batch = 0; batch < batches; batch++)
             {
                 int start = batch * batchSize, n = Math.Min(batchSize, candidates.Count - start);
+                var outputs = results[batch];
+                var prob = outputs[0].GetTensorDataAsSpan<float>();
+                var reg = outputs[1].GetTensorDataAsSpan<float>();
                 for (int i = 0; i < n; i++)
                 {
-                    onRow(start + i, results[batch], i);
+                    float score = prob[(i * 2) + 1];
+                    if (score >= threshold)
+                    {
+                        var r = reg.Slice(i * 4, 4);
+                        onPassed(new Candidate { Box = candidates[start + i].Box, Score = score, Dx1 = r[0], Dy1 = r[1], Dx2 = r[2], Dy2 = r[3] }, outputs, i);
+                    }
                 }
             }
         }
