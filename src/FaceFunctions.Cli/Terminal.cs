@@ -30,4 +30,7 @@ internal static class ExitCodes
     public const int NoInput = 1;
 
     public const int Usage = 2;
+
+    /// <summary>The detector could not start: a model file missing or altered, or CUDA required but unavailable.</summary>
+    public const int DetectorUnavailable = 3;
 }

@@ -61,7 +61,12 @@ internal static class BenchCommand
 
     private static int Run(string[] paths, PipelineSettings settings, int repeats, int warmups, string jsonl)
     {
-        using var pipeline = PhotoPipeline.Create(settings);
+        using var pipeline = CommonOptions.StartPipeline(settings);
+        if (pipeline is null)
+        {
+            return ExitCodes.DetectorUnavailable;
+        }
+
         using var lines = JsonLinesWriter.Open(jsonl);
         var table = new Table().AddColumns("photo", "size", "faces", "median ms", "min ms", "decode ms", "pyramid", "P-Net", "R-Net", "O-Net");
         foreach (var path in paths)

@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Spectre.Console;
 using FaceFunctions.Detection;
+using FaceFunctions.Detection.Models;
 using FaceFunctions.Detection.Mtcnn;
+using FaceFunctions.Detection.Pipeline;
 
 namespace FaceFunctions.Cli.Commands;
 
@@ -44,6 +47,23 @@ internal static class CommonOptions
             {
                 result.AddError($"Unknown option '{token.Value}'.");
             }
+        }
+    }
+
+    /// <summary>
+    /// Creates the pipeline, or explains on stderr why the detector cannot start (a model file missing or altered,
+    /// CUDA demanded but unavailable) and returns null.
+    /// </summary>
+    public static PhotoPipeline? StartPipeline(PipelineSettings settings)
+    {
+        try
+        {
+            return PhotoPipeline.Create(settings, TerminalLogger.Instance);
+        }
+        catch (Exception ex) when (ex is ModelFileException or InvalidOperationException)
+        {
+            Terminal.Error.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+            return null;
         }
     }
 

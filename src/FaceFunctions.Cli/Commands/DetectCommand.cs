@@ -73,7 +73,12 @@ internal static class DetectCommand
     private static async Task<int> Run(IReadOnlyList<InputPhoto> photos, PipelineSettings settings, string outputDirectory, string? jsonl, int concurrency, CancellationToken cancellationToken)
     {
         var console = Terminal.Error;
-        using var pipeline = PhotoPipeline.Create(settings);
+        using var pipeline = CommonOptions.StartPipeline(settings);
+        if (pipeline is null)
+        {
+            return ExitCodes.DetectorUnavailable;
+        }
+
         var writer = new DetectionOutputWriter(outputDirectory);
         using var lines = jsonl is null ? null : JsonLinesWriter.Open(jsonl);
         var results = new DetectionSummary.Row[photos.Count];

@@ -8,7 +8,7 @@ namespace FaceFunctions.Cli.Commands;
 /// <summary>The photo pipeline behind <see cref="IPhotoDetector"/>: documents only, no crops or previews.</summary>
 internal sealed class PipelinePhotoDetector(PipelineSettings settings) : IPhotoDetector
 {
-    private readonly PhotoPipeline _pipeline = PhotoPipeline.Create(settings with { WriteCrops = false });
+    private readonly PhotoPipeline _pipeline = PhotoPipeline.Create(settings with { WriteCrops = false }, TerminalLogger.Instance);
 
     public static IPhotoDetector Create(PhotoDetectorSettings settings) => new PipelinePhotoDetector(new PipelineSettings
     {

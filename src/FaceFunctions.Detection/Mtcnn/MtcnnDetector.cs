@@ -43,6 +43,13 @@ public sealed class MtcnnDetector : IFaceDetector
 
     public string ModelsId { get; }
 
+    /// <summary>Whether this build carries ONNX Runtime's CUDA provider (-p:OnnxRuntimeFlavor=Gpu).</summary>
+#if ONNXRUNTIME_GPU
+    public static bool IsGpuBuild => true;
+#else
+    public static bool IsGpuBuild => false;
+#endif
+
     /// <summary>"cuda" or "cpu": what <see cref="ExecutionProvider.Auto"/> settled on.</summary>
     public string ExecutionProviderInUse { get; }
 
@@ -53,8 +60,9 @@ public sealed class MtcnnDetector : IFaceDetector
         settings = (settings ?? new DetectorSettings()).Validate();
         logger ??= NullLogger.Instance;
         using var options = SessionOptionsFactory.CreateCpu();
-        if (settings.ExecutionProvider == ExecutionProvider.Cpu)
+        if (settings.ExecutionProvider == ExecutionProvider.Cpu || (settings.ExecutionProvider == ExecutionProvider.Auto && !IsGpuBuild))
         {
+            // A CPU build has no CUDA provider to try: 'auto' means the CPU, with nothing to warn about.
             return new MtcnnDetector(models, settings, options, "cpu");
         }
 
