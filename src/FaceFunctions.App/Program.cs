@@ -1,4 +1,26 @@
+using FaceFunctions.App.Configuration;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
-var host = new HostBuilder().ConfigureFunctionsWorkerDefaults().Build();
-host.Run();
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.Services
+    .AddApplicationInsightsTelemetryWorkerService()
+    .ConfigureFunctionsApplicationInsights();
+
+// The Application Insights package adds a rule that keeps only warnings from the worker; the per-photo
+// Information logs (name, face count, stage timings) are the point, so that rule goes.
+builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
+{
+    var warningsOnly = options.Rules.FirstOrDefault(rule =>
+        rule.ProviderName == "Microsoft.Extensions.Logging.ApplicationInsights.ApplicationInsightsLoggerProvider");
+    if (warningsOnly is not null)
+    {
+        options.Rules.Remove(warningsOnly);
+    }
+});
+
+builder.Services.AddFaceFunctions(builder.Configuration);
+builder.Build().Run();

@@ -17,6 +17,9 @@ public sealed record DetectionOptions
 
     public float ONetThreshold { get; init; } = 0.7f;
 
+    /// <summary>How R-Net and O-Net see the part of a candidate box that lies outside the photo.</summary>
+    public CropBorder Border { get; init; } = CropBorder.Zero;
+
     /// <summary>At most this many faces are returned (the highest scores); 0 means no limit.</summary>
     public int MaxFaces { get; init; }
 
@@ -36,6 +39,11 @@ public sealed record DetectionOptions
         CheckThreshold(PNetThreshold, nameof(PNetThreshold));
         CheckThreshold(RNetThreshold, nameof(RNetThreshold));
         CheckThreshold(ONetThreshold, nameof(ONetThreshold));
+        if (!Enum.IsDefined(Border))
+        {
+            throw new ArgumentException($"Border must be Zero or Clamp, not {Border}.", nameof(Border));
+        }
+
         if (MaxFaces < 0)
         {
             throw new ArgumentException($"MaxFaces must be 0 (no limit) or positive, not {MaxFaces}.", nameof(MaxFaces));
@@ -51,4 +59,17 @@ public sealed record DetectionOptions
             throw new ArgumentException($"{name} must be a probability between 0 and 1, not {value}.", name);
         }
     }
+}
+
+/// <summary>What fills the part of an R-Net or O-Net crop that lies outside the photo.</summary>
+public enum CropBorder
+{
+    /// <summary>Black pixels, keeping the box's shape: what the MTCNN authors' code does (the default).</summary>
+    Zero,
+
+    /// <summary>
+    /// Only the part inside the photo, stretched to the network's input: what facenet-pytorch does. Choose it
+    /// to reproduce facenet-pytorch's detections exactly.
+    /// </summary>
+    Clamp,
 }

@@ -56,11 +56,12 @@ public static class EvalCommand
                 result.AddError("--threads must be at least 1.");
             }
         });
+        var border = CommonOptions.Border();
         var report = new Option<string?>("--report") { Description = "Also write the numbers as JSON to this file." };
 
         var command = new Command("eval", "Measure detection quality on an annotated set of photos (AP at IoU 0.5, per WIDER level).")
         {
-            annotations, images, reference, minFace, jsonl, threads, report,
+            annotations, images, reference, minFace, jsonl, threads, border, report,
         };
         command.SetAction(parse =>
         {
@@ -69,7 +70,7 @@ public static class EvalCommand
                 annotationsFile.FullName,
                 parse.GetValue(images)?.FullName ?? annotationsFile.DirectoryName ?? ".",
                 parse.GetValue(reference)?.FullName,
-                new PhotoDetectorSettings(parse.GetValue(minFace), parse.GetValue(threads)),
+                new PhotoDetectorSettings(parse.GetValue(minFace), parse.GetValue(threads), parse.GetValue(border)),
                 parse.GetValue(jsonl),
                 parse.GetValue(report));
             return run.Execute(createDetector, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);

@@ -1,3 +1,4 @@
+using FaceFunctions.Detection;
 using FaceFunctions.Detection.Documents;
 
 namespace FaceFunctions.Cli.Commands;
@@ -15,4 +16,5 @@ public interface IPhotoDetector : IDisposable
 /// <summary>What the command line asked of the detector.</summary>
 /// <param name="MinFaceSize">Smallest face to find, in pixels.</param>
 /// <param name="Threads">Cap on every thread the detector uses; null leaves it to the detector.</param>
-public readonly record struct PhotoDetectorSettings(int MinFaceSize, int? Threads);
+/// <param name="Border">What R-Net and O-Net see past the photo's edge.</param>
+public readonly record struct PhotoDetectorSettings(int MinFaceSize, int? Threads, CropBorder Border = CropBorder.Zero);

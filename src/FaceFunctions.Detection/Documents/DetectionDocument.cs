@@ -84,7 +84,13 @@ public sealed record LandmarksRecord(
 
 public sealed record DocumentError(string Code, string Message);
 
-public sealed record TimingsMs(double Decode, double Pyramid, double PNet, double RNet, double ONet, double Total);
+public sealed record TimingsMs(
+    double Decode,
+    double Pyramid,
+    [property: JsonPropertyName("pnet")] double PNet,
+    [property: JsonPropertyName("rnet")] double RNet,
+    [property: JsonPropertyName("onet")] double ONet,
+    double Total);
 
 /// <summary>Source-generated serialisation: camelCase, nulls omitted, no reflection at run time.</summary>
 [JsonSourceGenerationOptions(

@@ -1,0 +1,21 @@
+using Azure.Storage.Blobs;
+using FaceFunctions.App.Configuration;
+using FaceFunctions.App.Processing;
+using Microsoft.Azure.Functions.Worker;
+
+namespace FaceFunctions.App.Functions;
+
+/// <summary>
+/// Detects faces in every photo uploaded to the photos container. Event Grid delivers the BlobCreated events
+/// (the only blob trigger Flex Consumption supports); the photo arrives as a <see cref="BlobClient"/> (deferred
+/// binding), so it is streamed, never loaded whole.
+/// </summary>
+public sealed class DetectFaces(PhotoProcessor processor)
+{
+    [Function(nameof(DetectFaces))]
+    public Task Run(
+        [BlobTrigger("%FaceFunctions:PhotosContainer%/{name}", Source = BlobTriggerSource.EventGrid, Connection = SettingNames.PhotoStorageConnection)]
+        BlobClient photo,
+        CancellationToken cancellationToken) =>
+        processor.ProcessAsync(photo, cancellationToken);
+}

@@ -1,0 +1,13 @@
+using FaceFunctions.App.Storage;
+
+namespace FaceFunctions.App.Processing;
+
+/// <summary>
+/// Runs detection on one photo's bytes. Bad photos yield an output whose document carries the error; it throws
+/// only for cancellation or an <see cref="IOException"/> from the photo stream. One instance serves
+/// concurrent calls.
+/// </summary>
+public interface IPhotoDetector
+{
+    DetectionOutput Detect(Stream photo, string photoName, CancellationToken cancellationToken);
+}

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using FaceFunctions.App.Configuration;
+using FaceFunctions.App.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FaceFunctions.App.Processing;
+
+/// <summary>What one invocation did.</summary>
+public enum PhotoOutcome
+{
+    /// <summary>Results (or an error document) were written for the photo's current version.</summary>
+    Processed,
+
+    /// <summary>The current version already had its complete results: nothing was written.</summary>
+    AlreadyDone,
+
+    /// <summary>The photo changed while it was read or detected: the newer version's event owns the results.</summary>
+    Superseded,
+
+    /// <summary>The photo no longer exists.</summary>
+    Deleted,
+}
+
+/// <summary>
+/// Turns one blob event into stored results. Permanent problems with the photo end in an error document and a
+/// normal return; storage failures (5xx, 429, timeouts, dropped connections) propagate so the runtime retries,
+/// and after host.json's poisonBlobThreshold attempts the event lands in the poison queue.
+/// </summary>
+public sealed partial class PhotoProcessor : IDisposable
+{
+    private readonly IPhotoDetector _detector;
+    private readonly ResultStore _store;
+    private readonly ILogger<PhotoProcessor> _logger;
+
+    /// <summary>
+    /// Caps detections per instance: the blob extension and the host may hand us many events at once, and each
+    /// detection holds a decoded photo and its crops in memory until they are stored.
+    /// </summary>
+    private readonly SemaphoreSlim _gate;
+
+    public PhotoProcessor(IPhotoDetector detector, ResultStore store, IOptions<FaceFunctionsOptions> options, ILogger<PhotoProcessor> logger)
+    {
+        _detector = detector;
+        _store = store;
+        _logger = logger;
+        var cap = options.Value.MaxConcurrentDetections ?? throw new InvalidOperationException($"{SettingNames.MaxConcurrentDetections} is missing.");
+        _gate = new SemaphoreSlim(cap, cap);
+    }
+
+    public async Task<PhotoOutcome> ProcessAsync(BlobClient photo, CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["PhotoName"] = photo.Name, ["PhotoContainer"] = photo.BlobContainerName });
+        var names = OutputNames.For(photo.Name);
+
+        PhotoVersion version;
+        try
+        {
+            var properties = (await photo.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+            version = new PhotoVersion(
+                photo.BlobContainerName,
+                photo.Name,
+                properties.ETag,
+                properties.ContentLength,
+                properties.ContentHash is { Length: > 0 } md5 ? Convert.ToBase64String(md5) : null);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            LogDeleted(_logger, photo.Name);
+            return PhotoOutcome.Deleted;
+        }
+
+        Func<CancellationToken, Task<ETag?>> currentETag = ct => CurrentETagAsync(photo, ct);
+        var committed = await _store.ReadCommittedAsync(names, cancellationToken);
+        if (committed.Describes(version.ETag))
+        {
+            // A duplicate event: the results exist. Only leftovers of an interrupted clean-up are removed.
+            await _store.RemoveStaleCropsAsync(version, names, committed.CropCount, currentETag, cancellationToken);
+            LogAlreadyDone(_logger, photo.Name, version.ETag.ToString());
+            return PhotoOutcome.AlreadyDone;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            // Duplicate events that queued behind the cap: the first one may have finished meanwhile.
+            committed = await _store.ReadCommittedAsync(names, cancellationToken);
+            if (committed.Describes(version.ETag))
+            {
+                LogAlreadyDone(_logger, photo.Name, version.ETag.ToString());
+                return PhotoOutcome.AlreadyDone;
+            }
+
+            var detect = Stopwatch.StartNew();
+            var output = await DetectAsync(photo, version, cancellationToken);
+            if (output is null)
+            {
+                return PhotoOutcome.Superseded;
+            }
+
+            var detectMs = detect.Elapsed.TotalMilliseconds;
+            var store = Stopwatch.StartNew();
+            var outcome = await _store.CommitAsync(version, names, output, committed, currentETag, cancellationToken);
+            var document = output.Document;
+            LogStored(
+                _logger,
+                photo.Name,
+                document.Faces?.Count ?? 0,
+                document.Error?.Code,
+                outcome,
+                detectMs,
+                store.Elapsed.TotalMilliseconds,
+                total.Elapsed.TotalMilliseconds,
+                document.TimingsMs?.Decode,
+                document.TimingsMs?.PNet,
+                document.TimingsMs?.RNet,
+                document.TimingsMs?.ONet);
+            return outcome switch
+            {
+                CommitOutcome.Committed => PhotoOutcome.Processed,
+                CommitOutcome.AlreadyCommitted => PhotoOutcome.AlreadyDone,
+                _ => PhotoOutcome.Superseded,
+            };
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>
+    /// Streams the photo into the detector, every range request conditional on the ETag read before (If-Match),
+    /// so the document describes exactly the bytes detected. Null when the photo changed or vanished mid-read.
+    /// </summary>
+    private async Task<DetectionOutput?> DetectAsync(BlobClient photo, PhotoVersion version, CancellationToken cancellationToken)
+    {
+        var options = new BlobOpenReadOptions(allowModifications: false) { Conditions = new BlobRequestConditions { IfMatch = version.ETag } };
+        Stream blobStream;
+        try
+        {
+            blobStream = await photo.OpenReadAsync(options, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            LogChangedWhileReading(_logger, photo.Name, version.ETag.ToString());
+            return null;
+        }
+
+        using var stream = new StorageReadStream(blobStream);
+        DetectionOutput? output = null;
+        try
+        {
+            output = _detector.Detect(stream, photo.Name, cancellationToken);
+        }
+        catch (IOException) when (stream.Failure is not null)
+        {
+            // Classified below.
+        }
+
+        if (stream.Failure is null)
+        {
+            return output;
+        }
+
+        if (stream.Failure is RequestFailedException { Status: 404 or 412 })
+        {
+            LogChangedWhileReading(_logger, photo.Name, version.ETag.ToString());
+            return null;
+        }
+
+        // A transient storage failure: never store a result for bytes we could not read; let the runtime retry.
+        ExceptionDispatchInfo.Throw(stream.Failure);
+        return null;
+    }
+
+    private static async Task<ETag?> CurrentETagAsync(BlobClient photo, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await photo.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ETag;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Photo {PhotoName} no longer exists; nothing to do")]
+    private static partial void LogDeleted(ILogger logger, string photoName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Photo {PhotoName} version {PhotoETag} already has its results; nothing written")]
+    private static partial void LogAlreadyDone(ILogger logger, string photoName, string photoETag);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Photo {PhotoName} changed or vanished while version {PhotoETag} was read; the newer version's event owns it")]
+    private static partial void LogChangedWhileReading(ILogger logger, string photoName, string photoETag);
+
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Photo {PhotoName}: {FaceCount} faces, error {ErrorCode}, {Outcome}; read+detect {DetectMs:F0} ms, store {StoreMs:F0} ms, total {TotalMs:F0} ms (decode {DecodeMs:F0}, P-Net {PNetMs:F0}, R-Net {RNetMs:F0}, O-Net {ONetMs:F0})")]
+    private static partial void LogStored(
+        ILogger logger,
+        string photoName,
+        int faceCount,
+        string? errorCode,
+        CommitOutcome outcome,
+        double detectMs,
+        double storeMs,
+        double totalMs,
+        double? decodeMs,
+        double? pNetMs,
+        double? rNetMs,
+        double? oNetMs);
+}

@@ -1,0 +1,131 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Serialization;
+using FaceFunctions.Cli.Output;
+using FaceFunctions.Detection;
+using FaceFunctions.Detection.Mtcnn;
+using FaceFunctions.Detection.Pipeline;
+using Spectre.Console;
+
+namespace FaceFunctions.Cli.Commands;
+
+/// <summary>
+/// <c>facefunctions bench</c>: detection time on already decoded photos, the number the speed targets are set in.
+/// Decoding is timed once and reported apart.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var photos = new Argument<string[]>("photos") { Description = "Photos to time", Arity = ArgumentArity.OneOrMore };
+        photos.Validators.Add(CommonOptions.RejectUnknownOptions);
+        var repeat = new Option<int>("--repeat") { Description = "Timed detections per photo", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed detections per photo first", DefaultValueFactory = _ => 2 };
+        var threads = CommonOptions.Threads();
+        var minFace = CommonOptions.MinFace();
+        var provider = CommonOptions.Provider();
+        var jsonl = CommonOptions.JsonLines();
+        var command = new Command("bench", "Time detection on decoded photos: one JSON line per photo, a table on stderr")
+        {
+            photos, repeat, warmup, threads, minFace, provider, jsonl,
+        };
+        command.SetAction(parse =>
+        {
+            int repeats = parse.GetValue(repeat), warmups = parse.GetValue(warmup);
+            if (repeats < 1 || warmups < 0)
+            {
+                Terminal.Error.MarkupLine("[red]error:[/] --repeat must be at least 1 and --warmup at least 0");
+                return ExitCodes.Usage;
+            }
+
+            PipelineSettings settings;
+            try
+            {
+                settings = new PipelineSettings
+                {
+                    Detector = new DetectorSettings { ExecutionProvider = parse.GetValue(provider), Threads = parse.GetValue(threads) },
+                    Detection = new DetectionOptions { MinFaceSize = parse.GetValue(minFace) },
+                }.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                Terminal.Error.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+                return ExitCodes.Usage;
+            }
+
+            return Run(parse.GetValue(photos)!, settings, repeats, warmups, parse.GetValue(jsonl) ?? "-");
+        });
+        return command;
+    }
+
+    private static int Run(string[] paths, PipelineSettings settings, int repeats, int warmups, string jsonl)
+    {
+        using var pipeline = PhotoPipeline.Create(settings);
+        using var lines = JsonLinesWriter.Open(jsonl);
+        var table = new Table().AddColumns("photo", "size", "faces", "median ms", "min ms", "decode ms", "pyramid", "P-Net", "R-Net", "O-Net");
+        foreach (var path in paths)
+        {
+            var decode = Stopwatch.StartNew();
+            using var stream = File.OpenRead(path);
+            using var loaded = pipeline.Loader.Load(stream);
+            double decodeMs = decode.Elapsed.TotalMilliseconds;
+            var image = loaded.Image;
+            for (int i = 0; i < warmups; i++)
+            {
+                pipeline.Detector.Detect(image, settings.Detection);
+            }
+
+            var runs = new List<DetectionResult>(repeats);
+            for (int i = 0; i < repeats; i++)
+            {
+                runs.Add(pipeline.Detector.Detect(image, settings.Detection));
+            }
+
+            var line = BenchLine.From(path, image.Width, image.Height, decodeMs, runs);
+            lines.Write(line, BenchJsonContext.Default.BenchLine);
+            table.AddRow(
+                Markup.Escape(path), $"{image.Width}x{image.Height}", F(line.Faces), F(line.MedianMs), F(line.MinMs), F(decodeMs),
+                F(line.StagesMs.Pyramid), F(line.StagesMs.PNet), F(line.StagesMs.RNet), F(line.StagesMs.ONet));
+        }
+
+        Terminal.Error.Write(table);
+        return ExitCodes.Success;
+    }
+
+    private static string F(double value) => value.ToString("0.0", CultureInfo.InvariantCulture);
+}
+
+internal sealed record BenchStages(
+    double Pyramid,
+    [property: JsonPropertyName("pnet")] double PNet,
+    [property: JsonPropertyName("rnet")] double RNet,
+    [property: JsonPropertyName("onet")] double ONet);
+
+/// <summary>One photo's benchmark result; stage times are medians over the timed runs.</summary>
+internal sealed record BenchLine(string Image, int Width, int Height, int Faces, double MedianMs, double MinMs, IReadOnlyList<double> TimesMs, double DecodeMs, BenchStages StagesMs)
+{
+    public static BenchLine From(string image, int width, int height, double decodeMs, IReadOnlyList<DetectionResult> runs)
+    {
+        var times = runs.Select(r => Math.Round(r.Timings.Total, 2)).ToArray();
+        return new BenchLine(
+            image, width, height, runs[^1].Faces.Count,
+            Median(times), times.Min(), times, Math.Round(decodeMs, 2),
+            new BenchStages(
+                Median(runs.Select(r => r.Timings.Pyramid)),
+                Median(runs.Select(r => r.Timings.PNet)),
+                Median(runs.Select(r => r.Timings.RNet)),
+                Median(runs.Select(r => r.Timings.ONet))));
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        double m = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+        return Math.Round(m, 2);
+    }
+}
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(BenchLine))]
+internal sealed partial class BenchJsonContext : JsonSerializerContext;

@@ -1,0 +1,58 @@
+namespace FaceFunctions.Detection.Imaging;
+
+/// <summary>
+/// What <see cref="SafeImageLoader"/> accepts. Every limit is checked before the pixels are decoded:
+/// bytes while the upload is read, dimensions from the image header.
+/// </summary>
+public sealed record ImageLimits
+{
+    public const long DefaultMaxBytes = 50L * 1024 * 1024;
+    public const long DefaultMaxPixels = 100_000_000;
+    public const int DefaultMaxDimension = 32_768;
+    public const int DefaultAllocatorPoolMegabytes = 64;
+
+    public static ImageLimits Default { get; } = new();
+
+    /// <summary>Largest encoded file, in bytes. Counted while reading: a stream's claimed length is not trusted.</summary>
+    public long MaxBytes { get; init; } = DefaultMaxBytes;
+
+    /// <summary>Largest width × height the header may declare.</summary>
+    public long MaxPixels { get; init; } = DefaultMaxPixels;
+
+    /// <summary>Largest width or height on its own, so a 1 × 100M strip cannot pass the pixel limit.</summary>
+    public int MaxDimension { get; init; } = DefaultMaxDimension;
+
+    /// <summary>
+    /// How much decoded-pixel memory ImageSharp may keep pooled between photos. Memory above this is
+    /// returned to the OS after each photo, so a burst of large uploads does not pin the peak for ever.
+    /// </summary>
+    public int AllocatorPoolMegabytes { get; init; } = DefaultAllocatorPoolMegabytes;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first value that makes no sense.</summary>
+    public ImageLimits Validate()
+    {
+        // The whole upload is held in one byte array, so it must fit in one.
+        if (MaxBytes < 1 || MaxBytes >= Array.MaxLength)
+        {
+            throw new ArgumentException($"MaxBytes must be between 1 and {Array.MaxLength - 1}, not {MaxBytes}.", nameof(MaxBytes));
+        }
+
+        // An Rgba32 buffer of MaxPixels must stay addressable by ImageSharp's int-sized allocations.
+        if (MaxPixels < 1 || MaxPixels > int.MaxValue / 4)
+        {
+            throw new ArgumentException($"MaxPixels must be between 1 and {int.MaxValue / 4}, not {MaxPixels}.", nameof(MaxPixels));
+        }
+
+        if (MaxDimension < 1 || MaxDimension > 65_535)
+        {
+            throw new ArgumentException($"MaxDimension must be between 1 and 65535 (the JPEG maximum), not {MaxDimension}.", nameof(MaxDimension));
+        }
+
+        if (AllocatorPoolMegabytes < 0 || AllocatorPoolMegabytes > 16_384)
+        {
+            throw new ArgumentException($"AllocatorPoolMegabytes must be between 0 and 16384, not {AllocatorPoolMegabytes}.", nameof(AllocatorPoolMegabytes));
+        }
+
+        return this;
+    }
+}

@@ -1,0 +1,65 @@
+namespace FaceFunctions.Detection.Mtcnn;
+
+/// <summary>A face candidate between stages: its box, the last stage's score and that stage's box regression.</summary>
+internal struct Candidate
+{
+    public FaceBox Box;
+    public float Score;
+    public float Dx1;
+    public float Dy1;
+    public float Dx2;
+    public float Dy2;
+
+    /// <summary>P-Net's regression scales by the box size without +1 (the authors' code does so after stage 1).</summary>
+    public readonly FaceBox RegressedWithoutPlusOne()
+    {
+        float w = Box.X2 - Box.X1, h = Box.Y2 - Box.Y1;
+        return new FaceBox(Box.X1 + (Dx1 * w), Box.Y1 + (Dy1 * h), Box.X2 + (Dx2 * w), Box.Y2 + (Dy2 * h));
+    }
+
+    /// <summary>R-Net's and O-Net's regression ("bbreg") scales by the inclusive pixel size, with +1.</summary>
+    public readonly FaceBox Regressed()
+    {
+        float w = Box.X2 - Box.X1 + 1, h = Box.Y2 - Box.Y1 + 1;
+        return new FaceBox(Box.X1 + (Dx1 * w), Box.Y1 + (Dy1 * h), Box.X2 + (Dx2 * w), Box.Y2 + (Dy2 * h));
+    }
+}
+
+internal static class BoxMath
+{
+    /// <summary>Makes a box square around its centre with the longer side ("rerec").</summary>
+    public static FaceBox Square(FaceBox b)
+    {
+        float w = b.X2 - b.X1, h = b.Y2 - b.Y1, l = Math.Max(w, h);
+        float x1 = b.X1 + (w * 0.5f) - (l * 0.5f);
+        float y1 = b.Y1 + (h * 0.5f) - (l * 0.5f);
+        return new FaceBox(x1, y1, x1 + l, y1 + l);
+    }
+
+    /// <summary>Keeps the candidates NMS keeps, in NMS order (descending score).</summary>
+    public static List<Candidate> Suppress(List<Candidate> candidates, float threshold, NmsMode mode)
+    {
+        if (candidates.Count == 0)
+        {
+            return candidates;
+        }
+
+        var boxes = new FaceBox[candidates.Count];
+        var scores = new float[candidates.Count];
+        for (int i = 0; i < boxes.Length; i++)
+        {
+            boxes[i] = candidates[i].Box;
+            scores[i] = candidates[i].Score;
+        }
+
+        var keep = new int[boxes.Length];
+        int kept = Nms.Suppress(boxes, scores, threshold, mode, keep);
+        var result = new List<Candidate>(kept);
+        for (int i = 0; i < kept; i++)
+        {
+            result.Add(candidates[keep[i]]);
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using FaceFunctions.App.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FaceFunctions.App.Tests.Configuration;
+
+/// <summary>The worker refuses to start on a missing or wrong setting, and says which one.</summary>
+public sealed class SettingsValidationTests
+{
+    /// <summary>The settings as local.settings.sample.json gives them (environment-variable names).</summary>
+    private static Dictionary<string, string?> SampleSettings()
+    {
+        using var sample = JsonDocument.Parse(File.ReadAllText(RepoFiles.Path("local.settings.sample.json")));
+        return sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => (string?)p.Value.GetString());
+    }
+
+    [Fact]
+    public async Task The_sample_settings_start_the_worker()
+    {
+        await StartAsync(SampleSettings());
+    }
+
+    [Fact]
+    public void The_sample_sets_every_setting_the_app_reads()
+    {
+        var sample = SampleSettings();
+
+        Assert.All(SettingNames.App, name => Assert.True(sample.ContainsKey(name), $"local.settings.sample.json lacks {name}"));
+        Assert.True(sample.ContainsKey(SettingNames.PhotoStorageConnection));
+    }
+
+    public static TheoryData<string> AppSettings() => [.. SettingNames.App];
+
+    [Theory]
+    [MemberData(nameof(AppSettings))]
+    public async Task A_missing_setting_stops_the_start_and_is_named(string setting)
+    {
+        var settings = SampleSettings();
+        settings.Remove(setting);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(settings));
+
+        Assert.Contains(setting, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(SettingNames.PhotosContainer, "Photos_2024")]
+    [InlineData(SettingNames.FacesContainer, "ab")]
+    [InlineData(SettingNames.DetectionsContainer, "photos")]
+    [InlineData(SettingNames.MaxConcurrentDetections, "0")]
+    [InlineData(SettingNames.CropSize, "4096")]
+    [InlineData(SettingNames.ExecutionProvider, "gpu")]
+    [InlineData(SettingNames.MinFaceSize, "5")]
+    [InlineData(SettingNames.MaxBytes, "-1")]
+    [InlineData(SettingNames.MaxPixels, "0")]
+    public async Task A_wrong_value_stops_the_start_and_is_named(string setting, string value)
+    {
+        var settings = SampleSettings();
+        settings[setting] = value;
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(settings));
+
+        Assert.Contains(setting, error.Message, StringComparison.Ordinal);
+        Assert.Contains(value, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_value_of_the_wrong_type_stops_the_start_and_is_named()
+    {
+        var settings = SampleSettings();
+        settings[SettingNames.MaxConcurrentDetections] = "many";
+
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => StartAsync(settings));
+
+        Assert.Contains("FaceFunctions:MaxConcurrentDetections", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_photo_storage_connection_is_named()
+    {
+        var settings = SampleSettings();
+        settings.Remove(SettingNames.PhotoStorageConnection);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(settings));
+
+        Assert.Contains("PhotoStorage__blobServiceUri", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_identity_based_photo_storage_connection_is_accepted()
+    {
+        var settings = SampleSettings();
+        settings.Remove(SettingNames.PhotoStorageConnection);
+        settings["PhotoStorage__blobServiceUri"] = "https://example.blob.core.windows.net";
+        settings["PhotoStorage__credential"] = "managedidentity";
+        settings["PhotoStorage__clientId"] = "00000000-0000-0000-0000-000000000000";
+
+        await StartAsync(settings);
+    }
+
+    [Fact]
+    public async Task The_worker_itself_refuses_to_start_and_names_the_missing_setting()
+    {
+        var settings = SampleSettings();
+        settings.Remove(SettingNames.MaxConcurrentDetections);
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { RepoFiles.AppOutput("FaceFunctions.App.dll") },
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var (name, value) in settings)
+        {
+            start.Environment[name] = value;
+        }
+
+        // What the Functions host passes its worker; nothing listens there, and validation must fail before that matters.
+        start.Environment["Functions__Worker__HostEndpoint"] = "http://127.0.0.1:9";
+        start.Environment["Functions__Worker__WorkerId"] = "test";
+        start.Environment["Functions__Worker__RequestId"] = "test";
+        start.Environment["Functions__Worker__GrpcMaxMessageLength"] = "1000000";
+        using var worker = System.Diagnostics.Process.Start(start)!;
+        var error = worker.StandardError.ReadToEndAsync();
+        var output = worker.StandardOutput.ReadToEndAsync();
+        await worker.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.NotEqual(0, worker.ExitCode);
+        Assert.Contains($"OptionsValidationException: {SettingNames.MaxConcurrentDetections} is missing", await error + await output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts a host with the app's option registrations, reading settings the way Azure passes them.</summary>
+    private static async Task StartAsync(Dictionary<string, string?> environmentStyle)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(environmentStyle.Select(p => KeyValuePair.Create(p.Key.Replace("__", ":", StringComparison.Ordinal), p.Value)));
+        builder.Services.AddFaceFunctionsOptions(builder.Configuration);
+        using var host = builder.Build();
+        await host.StartAsync();
+        await host.StopAsync();
+    }
+}

@@ -1,0 +1,55 @@
+using FaceFunctions.App.Configuration;
+using FaceFunctions.App.Processing;
+using FaceFunctions.Detection.Pipeline;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+
+namespace FaceFunctions.App.Tests.Processing;
+
+/// <summary>The real detection pipeline (real ONNX models), created once like in a worker, and the test photos.</summary>
+public sealed class PipelineFixture : IDisposable
+{
+    public PipelineFixture()
+    {
+        Pipeline = PhotoPipeline.Create(PipelinePhotoDetector.Settings(
+            new FaceFunctionsOptions { MaxConcurrentDetections = 2, CropSize = 112, WriteAnnotated = true, WriteAnonymized = true },
+            new DetectionSettings { ExecutionProvider = "cpu", MinFaceSize = 20 },
+            new ImageLimitsSettings { MaxBytes = 50L * 1024 * 1024, MaxPixels = 100_000_000 }));
+        Detector = new PipelinePhotoDetector(Pipeline);
+    }
+
+    public PhotoPipeline Pipeline { get; }
+
+    public IPhotoDetector Detector { get; }
+
+    /// <summary>NASA's public-domain astronaut portrait (one face), placed by tests/tools/setup-fixtures.sh.</summary>
+    public static byte[] Astronaut() => File.ReadAllBytes(Fixture("astronaut.png"));
+
+    /// <summary>A photo with no face.</summary>
+    public static byte[] Coffee() => File.ReadAllBytes(Fixture("coffee.png"));
+
+    /// <summary><paramref name="copies"/> astronauts side by side: a group photo with that many faces.</summary>
+    public static byte[] Group(int copies)
+    {
+        using var astronaut = Image.Load<Rgb24>(Fixture("astronaut.png"));
+        using var group = new Image<Rgb24>(astronaut.Width * copies, astronaut.Height);
+        for (var i = 0; i < copies; i++)
+        {
+            var x = i * astronaut.Width;
+            group.Mutate(g => g.DrawImage(astronaut, new Point(x, 0), 1f));
+        }
+
+        using var png = new MemoryStream();
+        group.SaveAsPng(png);
+        return png.ToArray();
+    }
+
+    public void Dispose() => Pipeline.Dispose();
+
+    private static string Fixture(string name)
+    {
+        var path = RepoFiles.Path("tests", "FaceFunctions.Detection.Tests", "Fixtures", "skimage", name);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: run bash tests/tools/setup-fixtures.sh (bash tests/run.sh does).", path);
+    }
+}

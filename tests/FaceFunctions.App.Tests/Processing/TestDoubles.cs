@@ -1,0 +1,70 @@
+using FaceFunctions.App.Processing;
+using FaceFunctions.App.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace FaceFunctions.App.Tests.Processing;
+
+/// <summary>Runs the real detector and records how many detections ran at once.</summary>
+internal sealed class ConcurrencyRecordingDetector(IPhotoDetector inner) : IPhotoDetector
+{
+    private int _running;
+    private int _maxConcurrent;
+    private int _calls;
+
+    public int MaxConcurrent => Volatile.Read(ref _maxConcurrent);
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public DetectionOutput Detect(Stream photo, string photoName, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _calls);
+        var running = Interlocked.Increment(ref _running);
+        try
+        {
+            int seen;
+            while (running > (seen = Volatile.Read(ref _maxConcurrent)) && Interlocked.CompareExchange(ref _maxConcurrent, running, seen) != seen)
+            {
+                // Another thread raised the maximum meanwhile: compare again.
+            }
+
+            return inner.Detect(photo, photoName, cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+    }
+}
+
+/// <summary>Keeps every structured log entry (message template fields included) for assertions.</summary>
+internal sealed class RecordingLogger<T> : ILogger<T>
+{
+    private readonly List<LogEntry> _entries = [];
+
+    public IReadOnlyList<LogEntry> Entries
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return [.. _entries];
+            }
+        }
+    }
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        var fields = state as IEnumerable<KeyValuePair<string, object?>> ?? [];
+        lock (_entries)
+        {
+            _entries.Add(new LogEntry(logLevel, formatter(state, exception), [.. fields]));
+        }
+    }
+}
+
+internal sealed record LogEntry(LogLevel Level, string Message, IReadOnlyList<KeyValuePair<string, object?>> State);

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+
+namespace FaceFunctions.Cli.Tests.Commands;
+
+/// <summary>Runs the real facefunctions executable (built next to the tests) and captures what a user would see.</summary>
+internal static class CliProcess
+{
+    public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
+
+    public static async Task<Result> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "facefunctions.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await stdout, await stderr);
+    }
+}
