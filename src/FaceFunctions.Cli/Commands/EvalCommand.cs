@@ -86,19 +86,21 @@ public static class EvalCommand
         public int Execute(Func<PhotoDetectorSettings, IPhotoDetector> createDetector, TextWriter stdout, TextWriter stderr)
         {
             var errors = ConsoleOver(stderr);
-            IReadOnlyList<AnnotatedImage> truth;
-            IReadOnlyList<DetectionDocument>? referenceDocuments;
             try
             {
-                truth = AnnotationReader.Read(Annotations);
-                referenceDocuments = Reference is null ? null : DetectionsReader.ReadJsonl(Reference);
+                return Evaluate(createDetector, stdout, errors);
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {
                 errors.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
                 return 1;
             }
+        }
 
+        private int Evaluate(Func<PhotoDetectorSettings, IPhotoDetector> createDetector, TextWriter stdout, IAnsiConsole errors)
+        {
+            var truth = AnnotationReader.Read(Annotations);
+            var referenceDocuments = Reference is null ? null : DetectionsReader.ReadJsonl(Reference);
             var present = truth.Where(t => File.Exists(PathOf(t))).ToArray();
             if (present.Length == 0)
             {
@@ -111,30 +113,30 @@ public static class EvalCommand
                 errors.MarkupLineInterpolated($"[yellow]warning:[/] {truth.Count - present.Length} of {truth.Count} annotated images are missing under {ImagesRoot}; their faces count as missed.");
             }
 
-            var detections = Detect(createDetector, present, stdout, errors);
+            // Outputs are opened before the detection run, so a bad path fails in a second, not after an hour.
+            using var reportFile = Report is null ? null : File.Create(Report);
+            using var jsonlFile = Jsonl is null || JsonlToStdout ? null : new StreamWriter(Jsonl);
+            var detections = Detect(createDetector, present, JsonlToStdout ? stdout : jsonlFile, errors);
             var evaluation = Evaluator.Evaluate(truth, detections);
             var parity = referenceDocuments is null
                 ? null
                 : Evaluator.CompareWithReference(ImageKeys.ByAnnotatedImage(truth, referenceDocuments), detections);
 
             // With --jsonl -, stdout carries only the documents, so the human report moves to stderr.
-            var readable = JsonlToStdout ? errors : ConsoleOver(stdout);
-            EvaluationTables.Render(readable, evaluation, parity);
-            if (Report is not null)
+            EvaluationTables.Render(JsonlToStdout ? errors : ConsoleOver(stdout), evaluation, parity);
+            if (reportFile is not null)
             {
-                File.WriteAllText(Report, JsonSerializer.Serialize(new EvaluationOutput(Annotations, evaluation, parity), ReportJsonContext.Default.EvaluationOutput));
+                JsonSerializer.Serialize(reportFile, new EvaluationOutput(Annotations, evaluation, parity), ReportJsonContext.Default.EvaluationOutput);
             }
 
             return 0;
         }
 
         private Dictionary<string, DetectionDocument> Detect(
-            Func<PhotoDetectorSettings, IPhotoDetector> createDetector, AnnotatedImage[] images, TextWriter stdout, IAnsiConsole errors)
+            Func<PhotoDetectorSettings, IPhotoDetector> createDetector, AnnotatedImage[] images, TextWriter? jsonl, IAnsiConsole errors)
         {
             var detections = new Dictionary<string, DetectionDocument>(StringComparer.Ordinal);
             using var detector = createDetector(Settings);
-            using var jsonlFile = Jsonl is null || JsonlToStdout ? null : new StreamWriter(Jsonl);
-            var jsonlWriter = JsonlToStdout ? stdout : jsonlFile;
             errors.Progress().AutoClear(true).Start(progress =>
             {
                 var task = progress.AddTask("detecting", maxValue: images.Length);
@@ -142,11 +144,11 @@ public static class EvalCommand
                 {
                     var document = detector.Detect(PathOf(image));
                     detections[image.Image] = document;
-                    jsonlWriter?.WriteLine(JsonSerializer.Serialize(document, DetectionDocumentJsonContext.Default.DetectionDocument));
+                    jsonl?.WriteLine(JsonSerializer.Serialize(document, DetectionDocumentJsonContext.Default.DetectionDocument));
                     task.Increment(1);
                 }
             });
-            jsonlWriter?.Flush();
+            jsonl?.Flush();
             return detections;
         }
 

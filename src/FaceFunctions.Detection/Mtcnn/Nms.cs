@@ -195,76 +195,113 @@ public static class Nms
     }
 
     /// <summary>
-    /// The candidates still alive are kept packed at the front of the arrays: each kept box compares itself
-    /// with the survivors only (eight at a time), and survivors are compacted in place, so the work shrinks
-    /// as boxes are suppressed instead of rescanning dead ones.
+    /// Each kept box marks the candidates after it that it suppresses, eight at a time, in a dead mask. Dead
+    /// candidates are squeezed out of the arrays only once they make up half of what is left, so the scans
+    /// shrink as boxes are suppressed while the copying stays amortised (compacting after every kept box
+    /// would turn the vector loop into a scalar one as soon as one box died).
     /// </summary>
     private static int SuppressSorted(
         Span<float> x1, Span<float> y1, Span<float> x2, Span<float> y2, Span<float> area, Span<int> order,
         int alive, float threshold, NmsMode mode, Span<int> keep)
     {
-        var pad = mode == NmsMode.Min ? 1f : 0f;
-        var kept = 0;
-        var head = 0;
-        while (head < alive && kept < keep.Length)
+        var rented = alive > StackLimit ? ArrayPool<int>.Shared.Rent(alive) : null;
+        try
         {
-            keep[kept++] = order[head];
-            float bx1 = x1[head], by1 = y1[head], bx2 = x2[head], by2 = y2[head], barea = area[head];
-            var write = head + 1;
-            var j = head + 1;
-            if (Vector256.IsHardwareAccelerated)
+            var dead = rented is null ? stackalloc int[alive] : rented.AsSpan(0, alive);
+            dead.Clear();
+            var pad = mode == NmsMode.Min ? 1f : 0f;
+            var kept = 0;
+            var deadCount = 0;
+            for (var head = 0; head < alive && kept < keep.Length; head++)
             {
-                var vx1 = Vector256.Create(bx1);
-                var vy1 = Vector256.Create(by1);
-                var vx2 = Vector256.Create(bx2);
-                var vy2 = Vector256.Create(by2);
-                var varea = Vector256.Create(barea);
-                var vpad = Vector256.Create(pad);
-                var vthr = Vector256.Create(threshold);
-                for (; j + Vector256<float>.Count <= alive; j += Vector256<float>.Count)
+                if (dead[head] != 0)
                 {
-                    var cx1 = Vector256.Create<float>(x1[j..]);
-                    var cy1 = Vector256.Create<float>(y1[j..]);
-                    var cx2 = Vector256.Create<float>(x2[j..]);
-                    var cy2 = Vector256.Create<float>(y2[j..]);
-                    var carea = Vector256.Create<float>(area[j..]);
-                    var w = Vector256.Max(Vector256.Min(vx2, cx2) - Vector256.Max(vx1, cx1) + vpad, Vector256<float>.Zero);
-                    var h = Vector256.Max(Vector256.Min(vy2, cy2) - Vector256.Max(vy1, cy1) + vpad, Vector256<float>.Zero);
-                    var inter = w * h;
-                    var overlap = mode == NmsMode.Min ? inter / Vector256.Min(varea, carea) : inter / (varea + carea - inter);
-                    var survivors = ~Vector256.GreaterThan(overlap, vthr).ExtractMostSignificantBits() & 0xFFu;
-                    if (survivors == 0xFFu && write == j)
-                    {
-                        write += Vector256<float>.Count; // nothing moved: skip the copy
-                        continue;
-                    }
+                    deadCount--;
+                    continue;
+                }
 
-                    while (survivors != 0)
-                    {
-                        var lane = BitOperations.TrailingZeroCount(survivors);
-                        Move(x1, y1, x2, y2, area, order, j + lane, write++);
-                        survivors &= survivors - 1;
-                    }
+                keep[kept++] = order[head];
+                deadCount += MarkSuppressed(x1, y1, x2, y2, area, dead, head, alive, threshold, pad, mode);
+                if (2 * deadCount > alive - head - 1)
+                {
+                    alive = Compact(x1, y1, x2, y2, area, order, dead, head + 1, alive);
+                    deadCount = 0;
                 }
             }
 
-            for (; j < alive; j++)
+            return kept;
+        }
+        finally
+        {
+            if (rented is not null)
             {
-                var w = MathF.Max(MathF.Min(bx2, x2[j]) - MathF.Max(bx1, x1[j]) + pad, 0f);
-                var h = MathF.Max(MathF.Min(by2, y2[j]) - MathF.Max(by1, y1[j]) + pad, 0f);
+                ArrayPool<int>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Marks the live candidates after <paramref name="head"/> that it suppresses; returns how many it newly killed.</summary>
+    private static int MarkSuppressed(
+        Span<float> x1, Span<float> y1, Span<float> x2, Span<float> y2, Span<float> area, Span<int> dead,
+        int head, int alive, float threshold, float pad, NmsMode mode)
+    {
+        float bx1 = x1[head], by1 = y1[head], bx2 = x2[head], by2 = y2[head], barea = area[head];
+        var killed = 0;
+        var j = head + 1;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vx1 = Vector256.Create(bx1);
+            var vy1 = Vector256.Create(by1);
+            var vx2 = Vector256.Create(bx2);
+            var vy2 = Vector256.Create(by2);
+            var varea = Vector256.Create(barea);
+            var vpad = Vector256.Create(pad);
+            var vthr = Vector256.Create(threshold);
+            for (; j + Vector256<float>.Count <= alive; j += Vector256<float>.Count)
+            {
+                var w = Vector256.Max(Vector256.Min(vx2, Vector256.Create<float>(x2[j..])) - Vector256.Max(vx1, Vector256.Create<float>(x1[j..])) + vpad, Vector256<float>.Zero);
+                var h = Vector256.Max(Vector256.Min(vy2, Vector256.Create<float>(y2[j..])) - Vector256.Max(vy1, Vector256.Create<float>(y1[j..])) + vpad, Vector256<float>.Zero);
                 var inter = w * h;
-                var overlap = mode == NmsMode.Min ? inter / MathF.Min(barea, area[j]) : inter / (barea + area[j] - inter);
-                if (!(overlap > threshold))
-                {
-                    Move(x1, y1, x2, y2, area, order, j, write++);
-                }
+                var carea = Vector256.Create<float>(area[j..]);
+                var overlap = mode == NmsMode.Min ? inter / Vector256.Min(varea, carea) : inter / (varea + carea - inter);
+                var suppress = Vector256.GreaterThan(overlap, vthr).AsInt32();
+                var before = Vector256.Create<int>(dead[j..]);
+                killed += BitOperations.PopCount(Vector256.AndNot(suppress, before).ExtractMostSignificantBits());
+                (before | suppress).CopyTo(dead[j..]);
             }
-
-            alive = write;
-            head++;
         }
 
-        return kept;
+        for (; j < alive; j++)
+        {
+            var w = MathF.Max(MathF.Min(bx2, x2[j]) - MathF.Max(bx1, x1[j]) + pad, 0f);
+            var h = MathF.Max(MathF.Min(by2, y2[j]) - MathF.Max(by1, y1[j]) + pad, 0f);
+            var inter = w * h;
+            var overlap = mode == NmsMode.Min ? inter / MathF.Min(barea, area[j]) : inter / (barea + area[j] - inter);
+            if (overlap > threshold && dead[j] == 0)
+            {
+                dead[j] = -1;
+                killed++;
+            }
+        }
+
+        return killed;
+    }
+
+    /// <summary>Moves the live candidates in [from, alive) to the front of that range, in order; returns the new end.</summary>
+    private static int Compact(
+        Span<float> x1, Span<float> y1, Span<float> x2, Span<float> y2, Span<float> area, Span<int> order, Span<int> dead, int from, int alive)
+    {
+        var write = from;
+        for (var j = from; j < alive; j++)
+        {
+            if (dead[j] == 0)
+            {
+                Move(x1, y1, x2, y2, area, order, j, write++);
+            }
+        }
+
+        dead[from..write].Clear();
+        return write;
     }
 
     private static void Move(Span<float> x1, Span<float> y1, Span<float> x2, Span<float> y2, Span<float> area, Span<int> order, int from, int to)

@@ -110,6 +110,19 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Contains("broken.json", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_unwritable_report_fails_before_any_detection()
+    {
+        var annotations = WriteSet();
+        var detector = new ReplayDetector(_dir.FullName, ByName());
+
+        var (exit, _, stderr) = Run(detector, "--annotations", annotations, "--report", Path.Combine(_dir.FullName, "no", "such", "dir", "r.json"));
+
+        Assert.Equal(1, exit);
+        Assert.Null(detector.Settings);
+        Assert.Contains("r.json", stderr, StringComparison.Ordinal);
+    }
+
     [SharedDataFact]
     public void Replaying_the_reference_on_wider_dev_gives_score_py_numbers()
     {
