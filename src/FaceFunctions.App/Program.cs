@@ -1,4 +1,5 @@
 using FaceFunctions.App.Configuration;
+using Microsoft.ApplicationInsights.Extensibility;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,9 @@ builder.Logging.Services.Configure<LoggerFilterOptions>(options =>
         options.Rules.Remove(warningsOnly);
     }
 });
+
+builder.Services.Configure<TelemetryConfiguration>(telemetry =>
+    TelemetryAuthentication.Apply(telemetry, builder.Configuration[TelemetryAuthentication.Setting]));
 
 builder.Services.AddFaceFunctions(builder.Configuration);
 builder.Build().Run();
