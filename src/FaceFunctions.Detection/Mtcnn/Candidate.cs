@@ -36,6 +36,19 @@ internal static class BoxMath
         return new FaceBox(x1, y1, x1 + l, y1 + l);
     }
 
+    /// <summary>Applies each survivor's regression and squares the result: the boxes the next network sees.</summary>
+    public static List<Candidate> NextStageBoxes(List<Candidate> survivors, Func<Candidate, FaceBox> regress)
+    {
+        for (int i = 0; i < survivors.Count; i++)
+        {
+            var c = survivors[i];
+            c.Box = Square(regress(c));
+            survivors[i] = c;
+        }
+
+        return survivors;
+    }
+
     /// <summary>Keeps the candidates NMS keeps, in NMS order (descending score).</summary>
     public static List<Candidate> Suppress(List<Candidate> candidates, float threshold, NmsMode mode)
     {

@@ -168,15 +168,7 @@ public sealed class MtcnnDetector : IFaceDetector
 
         // The stage's wall time, split between resampling and P-Net in proportion to the work each did.
         timer.Split(ref timer.Pyramid, ref timer.PNet, resampleTicks, networkTicks);
-        all = BoxMath.Suppress(all, 0.7f, NmsMode.Union);
-        for (int i = 0; i < all.Count; i++)
-        {
-            var c = all[i];
-            c.Box = BoxMath.Square(c.RegressedWithoutPlusOne());
-            all[i] = c;
-        }
-
-        return all;
+        return BoxMath.NextStageBoxes(BoxMath.Suppress(all, 0.7f, NmsMode.Union), static c => c.RegressedWithoutPlusOne());
     }
 
     private List<Candidate> ScanTile(Memory<float> input, int width, int height, int firstRow, float scale, float threshold)
@@ -220,15 +212,7 @@ public sealed class MtcnnDetector : IFaceDetector
         var passed = new List<Candidate>();
         RunRefine(_rnet, image, candidates, options.Border, RNetSize, RNetBatch, options.RNetThreshold, (candidate, _, _) => passed.Add(candidate));
 
-        passed = BoxMath.Suppress(passed, 0.7f, NmsMode.Union);
-        for (int i = 0; i < passed.Count; i++)
-        {
-            var c = passed[i];
-            c.Box = BoxMath.Square(c.Regressed());
-            passed[i] = c;
-        }
-
-        return passed;
+        return BoxMath.NextStageBoxes(BoxMath.Suppress(passed, 0.7f, NmsMode.Union), static c => c.Regressed());
     }
 
     private List<DetectedFace> RunONet(Image<Rgb24> image, List<Candidate> candidates, DetectionOptions options)
