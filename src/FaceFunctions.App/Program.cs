@@ -1,10 +1,14 @@
 using FaceFunctions.App.Configuration;
+using FaceFunctions.Detection.Mtcnn;
 using Microsoft.ApplicationInsights.Extensibility;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+
+// A cold start loads ONNX Runtime's native library; let it overlap with the worker's own start-up.
+_ = MtcnnDetector.WarmUpAsync();
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.Services

@@ -1,6 +1,10 @@
 using System.CommandLine;
 using FaceFunctions.Cli;
 using FaceFunctions.Cli.Commands;
+using FaceFunctions.Detection.Mtcnn;
+
+// Loading ONNX Runtime overlaps with parsing the command line; every command but `local` needs it.
+_ = MtcnnDetector.WarmUpAsync();
 
 var root = new RootCommand("facefunctions: MTCNN face detection on local photos, the same pipeline the Azure functions run")
 {

@@ -53,6 +53,12 @@ public sealed class MtcnnDetector : IFaceDetector
     /// <summary>"cuda" or "cpu": what <see cref="ExecutionProvider.Auto"/> settled on.</summary>
     public string ExecutionProviderInUse { get; }
 
+    /// <summary>
+    /// Starts loading ONNX Runtime's native library and environment on a pool thread. That is about half of a cold
+    /// start (docs/performance.md); a host that calls this first overlaps it with its own start-up work.
+    /// </summary>
+    public static Task WarmUpAsync() => Task.Run(static () => OrtEnv.Instance());
+
     /// <summary>Loads the three networks once. Fails fast when <see cref="ExecutionProvider.Cuda"/> cannot load.</summary>
     public static MtcnnDetector Create(ModelSet models, DetectorSettings? settings = null, ILogger? logger = null)
     {
