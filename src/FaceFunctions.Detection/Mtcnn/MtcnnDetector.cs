@@ -26,8 +26,8 @@ public sealed class MtcnnDetector : IFaceDetector
     private const int ONetBatch = 32;
 
     private readonly OnnxNetwork _pnet;
-    private readonly OnnxNetwork _rnet;
-    private readonly OnnxNetwork _onet;
+    private readonly IRefineRunner _rnet;
+    private readonly IRefineRunner _onet;
     private readonly DetectorSettings _settings;
     private bool _disposed;
 
@@ -37,8 +37,18 @@ public sealed class MtcnnDetector : IFaceDetector
         ModelsId = models.ModelsId;
         ExecutionProviderInUse = provider;
         _pnet = new OnnxNetwork(models.PNetPath, sessionOptions, "prob", "reg");
-        _rnet = new OnnxNetwork(models.RNetPath, sessionOptions, "prob", "reg");
-        _onet = new OnnxNetwork(models.ONetPath, sessionOptions, "prob", "reg", "landmarks");
+        var rnet = new OnnxNetwork(models.RNetPath, sessionOptions, "prob", "reg");
+        var onet = new OnnxNetwork(models.ONetPath, sessionOptions, "prob", "reg", "landmarks");
+        if (settings.BatchAcrossPhotos ?? provider == "cuda")
+        {
+            _rnet = new MicroBatcher(rnet, RNetSize, maxCrops: 2048, settings.BatchWindow);
+            _onet = new MicroBatcher(onet, ONetSize, maxCrops: 512, settings.BatchWindow);
+        }
+        else
+        {
+            _rnet = new DirectRunner(rnet, RNetSize);
+            _onet = new DirectRunner(onet, ONetSize);
+        }
     }
 
     public string ModelsId { get; }
@@ -228,7 +238,7 @@ public sealed class MtcnnDetector : IFaceDetector
         RunRefine(_onet, image, candidates, options.Border, ONetSize, ONetBatch, options.ONetThreshold, (candidate, outputs, row) =>
         {
             passed.Add(candidate);
-            landmarks.Add(ToLandmarks(candidate.Box, outputs[2].GetTensorDataAsSpan<float>().Slice(row * 10, 10)));
+            landmarks.Add(ToLandmarks(candidate.Box, outputs[2].AsSpan(row * 10, 10)));
         });
 
         // Landmarks come from O-Net's input box; the box itself is refined afterwards, then suppressed
@@ -268,7 +278,7 @@ public sealed class MtcnnDetector : IFaceDetector
     }
 
     /// <summary>A candidate that passed a refinement network: its input box, the new score and regression.</summary>
-    private delegate void RefineResult(Candidate passed, IReadOnlyList<OrtValue> outputs, int row);
+    private delegate void RefineResult(Candidate passed, float[][] outputs, int row);
 
     /// <summary>
     /// Crops candidates straight into batched input tensors and hands back, in candidate order, those whose face
@@ -276,55 +286,45 @@ public sealed class MtcnnDetector : IFaceDetector
     /// Batches run in parallel (each single-threaded, like P-Net's tiles); results are delivered in order afterwards
     /// so the outcome does not depend on scheduling.
     /// </summary>
-    private void RunRefine(OnnxNetwork network, Image<Rgb24> image, List<Candidate> candidates, CropBorder border, int size, int batchSize, float threshold, RefineResult onPassed)
+    private void RunRefine(IRefineRunner network, Image<Rgb24> image, List<Candidate> candidates, CropBorder border, int size, int batchSize, float threshold, RefineResult onPassed)
     {
         int slot = 3 * size * size;
         int batches = (candidates.Count + batchSize - 1) / batchSize;
-        var results = new IDisposableReadOnlyCollection<OrtValue>[batches];
-        try
+        var results = new float[batches][][];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _settings.EffectiveThreads };
+        Parallel.For(0, batches, parallel, batch =>
         {
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _settings.EffectiveThreads };
-            Parallel.For(0, batches, parallel, batch =>
+            int start = batch * batchSize, n = Math.Min(batchSize, candidates.Count - start);
+            var buffer = ArrayPool<float>.Shared.Rent(n * slot);
+            try
             {
-                int start = batch * batchSize, n = Math.Min(batchSize, candidates.Count - start);
-                var buffer = ArrayPool<float>.Shared.Rent(n * slot);
-                try
-                {
-                    for (int i = 0; i < n; i++)
-                    {
-                        CropSampler.Sample(image, candidates[start + i].Box, border, size, buffer.AsSpan(i * slot, slot));
-                    }
-
-                    results[batch] = network.Run(buffer.AsMemory(0, n * slot), [n, 3, size, size]);
-                }
-                finally
-                {
-                    ArrayPool<float>.Shared.Return(buffer);
-                }
-            });
-
-            for (int batch = 0; batch < batches; batch++)
-            {
-                int start = batch * batchSize, n = Math.Min(batchSize, candidates.Count - start);
-                var outputs = results[batch];
-                var prob = outputs[0].GetTensorDataAsSpan<float>();
-                var reg = outputs[1].GetTensorDataAsSpan<float>();
                 for (int i = 0; i < n; i++)
                 {
-                    float score = prob[(i * 2) + 1];
-                    if (score >= threshold)
-                    {
-                        var r = reg.Slice(i * 4, 4);
-                        onPassed(new Candidate { Box = candidates[start + i].Box, Score = score, Dx1 = r[0], Dy1 = r[1], Dx2 = r[2], Dy2 = r[3] }, outputs, i);
-                    }
+                    CropSampler.Sample(image, candidates[start + i].Box, border, size, buffer.AsSpan(i * slot, slot));
                 }
+
+                results[batch] = network.Run(buffer.AsMemory(0, n * slot), n);
             }
-        }
-        finally
-        {
-            foreach (var result in results)
+            finally
             {
-                result?.Dispose();
+                ArrayPool<float>.Shared.Return(buffer);
+            }
+        });
+
+        for (int batch = 0; batch < batches; batch++)
+        {
+            int start = batch * batchSize, n = Math.Min(batchSize, candidates.Count - start);
+            var outputs = results[batch];
+            var prob = outputs[0];
+            var reg = outputs[1].AsSpan();
+            for (int i = 0; i < n; i++)
+            {
+                float score = prob[(i * 2) + 1];
+                if (score >= threshold)
+                {
+                    var r = reg.Slice(i * 4, 4);
+                    onPassed(new Candidate { Box = candidates[start + i].Box, Score = score, Dx1 = r[0], Dy1 = r[1], Dx2 = r[2], Dy2 = r[3] }, outputs, i);
+                }
             }
         }
     }

@@ -26,6 +26,13 @@ internal sealed class OnnxNetwork : IDisposable
         return _session.Run(_runOptions, InputNames, [value], _outputNames);
     }
 
+    /// <summary>Runs a batch and copies each output out (R-Net's and O-Net's outputs are a few floats per crop).</summary>
+    public float[][] RunToArrays(Memory<float> input, long[] shape)
+    {
+        using var outputs = Run(input, shape);
+        return outputs.Select(o => o.GetTensorDataAsSpan<float>().ToArray()).ToArray();
+    }
+
     public void Dispose()
     {
         _session.Dispose();
