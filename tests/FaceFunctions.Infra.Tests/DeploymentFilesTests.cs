@@ -24,13 +24,13 @@ public sealed class DeploymentFilesTests
     [Fact]
     public void GpuAzdProjectBuildsTheGpuImageRemotely()
     {
-        var azure = Read("deploy/gpu/azure.yaml");
+        var azure = Read("infra/gpu/azure.yaml");
 
         Assert.Contains("host: containerapp", azure, StringComparison.Ordinal);
         Assert.Contains("path: ../../infra/docker/Dockerfile.gpu", azure, StringComparison.Ordinal);
         Assert.Contains("remoteBuild: true", azure, StringComparison.Ordinal);
         Assert.Contains("bash ../../infra/hooks/postdeploy.sh", azure, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(TestEnvironment.RepoRoot, "deploy/gpu/../../infra/docker/Dockerfile.gpu")));
+        Assert.True(File.Exists(Path.Combine(TestEnvironment.RepoRoot, "infra/gpu/../../infra/docker/Dockerfile.gpu")));
     }
 
     [Fact]
