@@ -91,6 +91,11 @@ public sealed class SafeImageLoader
         Image<Rgb24> image = Guard(name, () => ToRgb24(decoder.Decode(Configuration, stream, CancellationToken.None), name));
         try
         {
+            if (name == "jpeg" && ChromaUpsampling.Is420(file))
+            {
+                ChromaUpsampling.ApplyLibjpegFancyUpsampling(image);
+            }
+
             ExifOrientation.ApplyTo(image, orientation);
             return new LoadedImage(image, info.Width, info.Height, orientation, name, length);
         }
