@@ -13,23 +13,20 @@ namespace FaceFunctions.Cli.Tests.Agreement;
 /// </summary>
 public sealed class ReferenceAgreementTests(ITestOutputHelper output)
 {
-    // Measured and explained in docs/accuracy.md: on pixel-identical input the cascade reproduces the reference
-    // exactly (CropBorder.Clamp) or 97% of it (the authors' zero border); ImageSharp's JPEG decoder differs from
-    // libjpeg's by 0.5 grey levels on average, which moves small, borderline faces across a threshold.
-    private const double MinimumShareOnJpeg = 0.90;
+    // docs/accuracy.md has the numbers and their explanation: the cascade reproduces the reference exactly on
+    // identical pixels with facenet-pytorch's border; the authors' zero border (the default) and the small
+    // remaining JPEG decoder differences move a few borderline faces.
+    private const double MinimumShare = 0.95;
+    private const double MinimumShareWithReferenceBorder = 0.97;
     private const double MaximumLandmarkError = 0.02;
 
     [SharedDataFact]
-    public void Free_photos_agree_with_the_reference() =>
-        Check("free", "facenet-pytorch-free.jsonl", CropBorder.Zero);
+    public void Free_photos_and_wider_dev_agree_with_the_reference() =>
+        Check(CropBorder.Zero, MinimumShare);
 
     [SharedDataFact]
-    public void Wider_dev_agrees_with_the_reference() =>
-        Check("wider-dev", "facenet-pytorch-wider-dev.jsonl", CropBorder.Zero);
-
-    [SharedDataFact]
-    public void Wider_dev_agrees_with_the_reference_in_its_border_mode() =>
-        Check("wider-dev", "facenet-pytorch-wider-dev.jsonl", CropBorder.Clamp);
+    public void With_the_references_border_the_agreement_is_closer_still() =>
+        Check(CropBorder.Clamp, MinimumShareWithReferenceBorder);
 
     [SharedDataFact]
     public void No_face_is_reported_on_the_no_face_photos()
@@ -42,7 +39,24 @@ public sealed class ReferenceAgreementTests(ITestOutputHelper output)
         }
     }
 
-    private void Check(string set, string referenceFile, CropBorder border)
+    private void Check(CropBorder border, double minimumShare)
+    {
+        int matched = 0, total = 0;
+        foreach (var (set, referenceFile) in new[] { ("free", "facenet-pytorch-free.jsonl"), ("wider-dev", "facenet-pytorch-wider-dev.jsonl") })
+        {
+            var parity = Parity(set, referenceFile, border);
+            output.WriteLine($"{set} ({border}): {parity.Matched}/{parity.ReferenceFaces} reference faces found at IoU >= 0.8 ({parity.MatchRate:P1}), median IoU {parity.MedianIou:F3}, landmark error {parity.LandmarkError:P2} of the box diagonal, {parity.ExtraFaces} extra faces");
+            Assert.True(parity.LandmarkError <= MaximumLandmarkError, $"{set}: landmark error {parity.LandmarkError:P2}");
+            matched += parity.Matched;
+            total += parity.ReferenceFaces;
+        }
+
+        double share = (double)matched / total;
+        output.WriteLine($"together: {matched}/{total} = {share:P1}");
+        Assert.True(share >= minimumShare, $"{matched}/{total} = {share:P1} of the reference faces found at IoU >= 0.8");
+    }
+
+    private ParityReport Parity(string set, string referenceFile, CropBorder border)
     {
         // Every photo the reference ran on, keyed by its path inside the set's folder.
         var setRoot = SharedData.Path("data", set);
@@ -57,10 +71,6 @@ public sealed class ReferenceAgreementTests(ITestOutputHelper output)
             documents[image] = pipeline.Process(stream, image).Document;
         }
 
-        var parity = Evaluator.CompareWithReference(reference, documents);
-
-        output.WriteLine($"{set} ({border}): {parity.Matched}/{parity.ReferenceFaces} reference faces found at IoU >= 0.8 ({parity.MatchRate:P1}), median IoU {parity.MedianIou:F3}, landmark error {parity.LandmarkError:P2} of the box diagonal, {parity.ExtraFaces} extra faces");
-        Assert.True(parity.MatchRate >= MinimumShareOnJpeg, $"{parity.MatchRate:P1} of the reference faces found");
-        Assert.True(parity.LandmarkError <= MaximumLandmarkError, $"landmark error {parity.LandmarkError:P2}");
+        return Evaluator.CompareWithReference(reference, documents);
     }
 }
