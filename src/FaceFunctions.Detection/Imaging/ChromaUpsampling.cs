@@ -16,29 +16,9 @@ internal static class ChromaUpsampling
     /// <summary>Whether the JPEG is three-component YCbCr with luma sampled 2×2 and both chroma planes 1×1.</summary>
     public static bool Is420(ReadOnlySpan<byte> file)
     {
-        int pos = 2;
-        while (pos + 4 <= file.Length && file[pos] == 0xFF)
+        var segments = new JpegHeaderSegments(file);
+        while (segments.TryNext(out byte marker, out var payload))
         {
-            byte marker = file[pos + 1];
-            if (marker == 0xFF)
-            {
-                pos++;
-                continue;
-            }
-
-            if (marker is 0x01 or (>= 0xD0 and <= 0xD8))
-            {
-                pos += 2;
-                continue;
-            }
-
-            int length = (file[pos + 2] << 8) | file[pos + 3];
-            if (length < 2 || pos + 2 + length > file.Length)
-            {
-                return false;
-            }
-
-            var payload = file.Slice(pos + 4, length - 2);
             if (marker == 0xEE && payload.StartsWith("Adobe"u8) && payload.Length >= 12 && payload[11] != 1)
             {
                 return false; // Adobe transform 0 (RGB or CMYK) or 2 (YCCK): not YCbCr
@@ -51,13 +31,6 @@ internal static class ChromaUpsampling
                 return payload.Length >= 15 && payload[5] == 3
                     && payload[7] == 0x22 && payload[10] == 0x11 && payload[13] == 0x11;
             }
-
-            if (marker == 0xDA)
-            {
-                return false;
-            }
-
-            pos += 2 + length;
         }
 
         return false;

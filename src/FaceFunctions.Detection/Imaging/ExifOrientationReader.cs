@@ -29,40 +29,13 @@ internal static class ExifOrientationReader
     /// <summary>The TIFF block of the first APP1 "Exif" segment before the first scan.</summary>
     private static ReadOnlySpan<byte> FindJpegExif(ReadOnlySpan<byte> file)
     {
-        int pos = 2; // after SOI
-        while (pos + 4 <= file.Length && file[pos] == 0xFF)
+        var segments = new JpegHeaderSegments(file);
+        while (segments.TryNext(out byte marker, out var payload))
         {
-            byte marker = file[pos + 1];
-            if (marker == 0xFF)
-            {
-                pos++; // fill byte
-                continue;
-            }
-
-            if (marker == 0xDA || marker == 0xD9)
-            {
-                break; // EXIF is only valid before the image data
-            }
-
-            if (marker is 0x01 or (>= 0xD0 and <= 0xD8))
-            {
-                pos += 2; // markers without a length
-                continue;
-            }
-
-            int length = BinaryPrimitives.ReadUInt16BigEndian(file[(pos + 2)..]);
-            if (length < 2 || pos + 2 + length > file.Length)
-            {
-                break;
-            }
-
-            ReadOnlySpan<byte> payload = file.Slice(pos + 4, length - 2);
             if (marker == 0xE1 && payload.StartsWith("Exif\0\0"u8))
             {
                 return payload[6..];
             }
-
-            pos += 2 + length;
         }
 
         return default;
