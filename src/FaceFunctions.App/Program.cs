@@ -8,7 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 // A cold start loads ONNX Runtime's native library; let it overlap with the worker's own start-up.
-_ = MtcnnDetector.WarmUpAsync();
+var warmUp = MtcnnDetector.WarmUpAsync();
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.Services
@@ -31,4 +31,13 @@ builder.Services.Configure<TelemetryConfiguration>(telemetry =>
     TelemetryAuthentication.Apply(telemetry, builder.Configuration[TelemetryAuthentication.Setting]));
 
 builder.Services.AddFaceFunctions(builder.Configuration);
-builder.Build().Run();
+try
+{
+    builder.Build().Run();
+}
+finally
+{
+    // A worker that stops early (a missing setting fails start-up) must not exit while ONNX Runtime is still
+    // initialising on another thread: the native teardown would race it and crash instead of reporting.
+    warmUp.Wait();
+}

@@ -65,9 +65,21 @@ public sealed class MtcnnDetector : IFaceDetector
 
     /// <summary>
     /// Starts loading ONNX Runtime's native library and environment on a pool thread. That is about half of a cold
-    /// start (docs/performance.md); a host that calls this first overlaps it with its own start-up work.
+    /// start (docs/performance.md); a host that calls this first overlaps it with its own start-up work, and must
+    /// wait for the task before the process exits (ONNX Runtime's teardown must not race its initialisation).
+    /// The task never faults: when ONNX Runtime cannot load, creating the detector reports it.
     /// </summary>
-    public static Task WarmUpAsync() => Task.Run(static () => OrtEnv.Instance());
+    public static Task WarmUpAsync() => Task.Run(static () =>
+    {
+        try
+        {
+            OrtEnv.Instance();
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException or TypeInitializationException)
+        {
+            // Left to MtcnnDetector.Create, which fails with the same cause where the caller can handle it.
+        }
+    });
 
     /// <summary>Loads the three networks once. Fails fast when <see cref="ExecutionProvider.Cuda"/> cannot load.</summary>
     public static MtcnnDetector Create(ModelSet models, DetectorSettings? settings = null, ILogger? logger = null)
