@@ -11,7 +11,7 @@ namespace FaceFunctions.Detection.Mtcnn;
 /// facenet-pytorch's <c>interpolate(mode="area")</c> computes: output pixel i of n averages the inputs
 /// [floor(i·in/n), ceil((i+1)·in/n)) with equal weights. Every level is taken from the full-resolution photo,
 /// as the reference does: resampling a level from the previous one is cheaper but blurs twice, and on
-/// WIDER FACE that moved about one face in ten away from the reference's box (docs/accuracy.md).
+/// WIDER FACE that moved about one face in ten away from the reference's box (docs/performance.md).
 /// The work is kept small instead: rows are summed vertically on the 8-bit pixels with SIMD, and only the
 /// summed row is binned horizontally, straight into the normalised planar tensor P-Net reads.
 /// </summary>
