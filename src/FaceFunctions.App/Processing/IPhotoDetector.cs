@@ -1,4 +1,4 @@
-using FaceFunctions.App.Storage;
+using FaceFunctions.Detection.Pipeline;
 
 namespace FaceFunctions.App.Processing;
 
@@ -9,5 +9,5 @@ namespace FaceFunctions.App.Processing;
 /// </summary>
 public interface IPhotoDetector
 {
-    DetectionOutput Detect(Stream photo, string photoName, CancellationToken cancellationToken);
+    PhotoResult Detect(Stream photo, string photoName, CancellationToken cancellationToken);
 }

@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using FaceFunctions.App.Configuration;
 using FaceFunctions.App.Storage;
+using FaceFunctions.Detection.Pipeline;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -139,7 +140,7 @@ public sealed partial class PhotoProcessor : IDisposable
     /// Streams the photo into the detector, every range request conditional on the ETag read before (If-Match),
     /// so the document describes exactly the bytes detected. Null when the photo changed or vanished mid-read.
     /// </summary>
-    private async Task<DetectionOutput?> DetectAsync(BlobClient photo, PhotoVersion version, CancellationToken cancellationToken)
+    private async Task<PhotoResult?> DetectAsync(BlobClient photo, PhotoVersion version, CancellationToken cancellationToken)
     {
         var options = new BlobOpenReadOptions(allowModifications: false) { Conditions = new BlobRequestConditions { IfMatch = version.ETag } };
         Stream blobStream;
@@ -154,7 +155,7 @@ public sealed partial class PhotoProcessor : IDisposable
         }
 
         using var stream = new StorageReadStream(blobStream);
-        DetectionOutput? output = null;
+        PhotoResult? output = null;
         try
         {
             output = _detector.Detect(stream, photo.Name, cancellationToken);

@@ -1,5 +1,4 @@
 using FaceFunctions.App.Configuration;
-using FaceFunctions.App.Storage;
 using FaceFunctions.Detection;
 using FaceFunctions.Detection.Imaging;
 using FaceFunctions.Detection.Mtcnn;
@@ -10,15 +9,8 @@ namespace FaceFunctions.App.Processing;
 /// <summary>The detection pipeline behind <see cref="IPhotoDetector"/>: one per worker process, shared by all invocations.</summary>
 public sealed class PipelinePhotoDetector(PhotoPipeline pipeline) : IPhotoDetector
 {
-    public DetectionOutput Detect(Stream photo, string photoName, CancellationToken cancellationToken)
-    {
-        var result = pipeline.Process(photo, photoName, cancellationToken);
-        return new DetectionOutput(
-            result.Document,
-            result.Crops.Select(c => new CropImage(c.Index, c.Image.Data)).ToList(),
-            result.Annotated?.Data,
-            result.Anonymized?.Data);
-    }
+    public PhotoResult Detect(Stream photo, string photoName, CancellationToken cancellationToken) =>
+        pipeline.Process(photo, photoName, cancellationToken);
 
     /// <summary>The pipeline settings the app's (validated) settings describe.</summary>
     public static PipelineSettings Settings(FaceFunctionsOptions app, DetectionSettings detection, ImageLimitsSettings limits)

@@ -4,6 +4,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using FaceFunctions.Detection.Documents;
+using FaceFunctions.Detection.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace FaceFunctions.App.Storage;
@@ -51,7 +52,7 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
     public async Task<CommitOutcome> CommitAsync(
         PhotoVersion photo,
         OutputNames names,
-        DetectionOutput output,
+        PhotoResult output,
         CommittedResult previous,
         Func<CancellationToken, Task<ETag?>> currentPhotoETag,
         CancellationToken cancellationToken)
@@ -68,8 +69,8 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
             output.Crops,
             new ParallelOptions { MaxDegreeOfParallelism = ParallelUploads, CancellationToken = cancellationToken },
             async (crop, ct) => await UploadCropAsync(photo, names.Crop(version, crop.Index), crop, output.Document.Faces![crop.Index], ct));
-        await UploadOrDeleteAsync(containers.Annotated.GetBlobClient(names.Annotated), output.AnnotatedJpeg, photo, cancellationToken);
-        await UploadOrDeleteAsync(containers.Anonymized.GetBlobClient(names.Anonymized), output.AnonymizedJpeg, photo, cancellationToken);
+        await UploadOrDeleteAsync(containers.Annotated.GetBlobClient(names.Annotated), output.Annotated?.Data, photo, cancellationToken);
+        await UploadOrDeleteAsync(containers.Anonymized.GetBlobClient(names.Anonymized), output.Anonymized?.Data, photo, cancellationToken);
 
         var document = JsonSerializer.SerializeToUtf8Bytes(Complete(output, photo, names, version), DetectionDocumentJsonContext.Default.DetectionDocument);
         for (var attempt = 1; ; attempt++)
@@ -168,21 +169,9 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
     }
 
     /// <summary>The document as stored: the photo's storage identity in <c>source</c>, each face's crop path.</summary>
-    private DetectionDocument Complete(DetectionOutput output, PhotoVersion photo, OutputNames names, string version)
+    private DetectionDocument Complete(PhotoResult output, PhotoVersion photo, OutputNames names, string version)
     {
-        var document = output.Document;
-        var faces = document.Faces;
-        if (faces is not null && output.Crops.Count > 0)
-        {
-            var cropped = faces.ToArray();
-            foreach (var crop in output.Crops)
-            {
-                cropped[crop.Index] = cropped[crop.Index] with { Crop = $"{containers.Faces.Name}/{names.Crop(version, crop.Index)}" };
-            }
-
-            faces = cropped;
-        }
-
+        var document = output.DocumentWithCrops(crop => $"{containers.Faces.Name}/{names.Crop(version, crop.Index)}");
         return document with
         {
             Source = document.Source with
@@ -193,18 +182,17 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
                 Size = photo.Size,
                 ContentMd5 = photo.ContentMd5,
             },
-            Faces = faces,
         };
     }
 
     /// <summary>A crop carries its face's score and box as the document states them, so either can be read alone.</summary>
-    private async Task UploadCropAsync(PhotoVersion photo, string blobName, CropImage crop, FaceRecord face, CancellationToken cancellationToken)
+    private async Task UploadCropAsync(PhotoVersion photo, string blobName, EncodedFaceCrop crop, FaceRecord face, CancellationToken cancellationToken)
     {
         await containers.Faces.GetBlobClient(blobName).UploadAsync(
-            BinaryData.FromBytes(crop.Jpeg),
+            BinaryData.FromBytes(crop.Image.Data),
             new BlobUploadOptions
             {
-                HttpHeaders = new BlobHttpHeaders { ContentType = "image/jpeg" },
+                HttpHeaders = new BlobHttpHeaders { ContentType = crop.Image.ContentType },
                 Metadata = new Dictionary<string, string>
                 {
                     ["index"] = crop.Index.ToString(CultureInfo.InvariantCulture),

@@ -1,5 +1,5 @@
 using FaceFunctions.App.Processing;
-using FaceFunctions.App.Storage;
+using FaceFunctions.Detection.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace FaceFunctions.App.Tests.Processing;
@@ -15,7 +15,7 @@ internal sealed class ConcurrencyRecordingDetector(IPhotoDetector inner) : IPhot
 
     public int Calls => Volatile.Read(ref _calls);
 
-    public DetectionOutput Detect(Stream photo, string photoName, CancellationToken cancellationToken)
+    public PhotoResult Detect(Stream photo, string photoName, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
         var running = Interlocked.Increment(ref _running);

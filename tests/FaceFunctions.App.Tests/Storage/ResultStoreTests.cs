@@ -3,6 +3,7 @@ using Azure;
 using FaceFunctions.App.Storage;
 using FaceFunctions.Detection;
 using FaceFunctions.Detection.Documents;
+using FaceFunctions.Detection.Pipeline;
 using FaceFunctions.Tests.Shared.Azurite;
 
 namespace FaceFunctions.App.Tests.Storage;
@@ -216,8 +217,10 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
 
         var bad = await scenario.UploadPhotoAsync("became-corrupt.jpg", [0xFF, 0xD8]);
         var previous = await scenario.Store().ReadCommittedAsync(names, default);
-        var error = new DetectionOutput(
-            new DetectionDocument { Source = new SourceInfo { Name = bad.Name }, Error = new DocumentError("Corrupt", "truncated JPEG") }, [], null, null);
+        var error = new PhotoResult
+        {
+            Document = new DetectionDocument { Source = new SourceInfo { Name = bad.Name }, Error = new DocumentError("Corrupt", "truncated JPEG") },
+        };
 
         await scenario.Store().CommitAsync(bad, names, error, previous, scenario.CurrentETag(bad.Name), default);
 
@@ -249,7 +252,9 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
 
     private static byte[] CropBytes(int i) => [0xFF, 0xD8, (byte)i, 0xFF, 0xD9];
 
-    private static DetectionOutput Output(int faces, bool extras = false)
+    private static EncodedImage Jpeg(byte[] bytes) => new(bytes, "image/jpeg", ".jpg");
+
+    private static PhotoResult Output(int faces, bool extras = false)
     {
         var detected = Enumerable.Range(0, faces)
             .Select(i => new DetectedFace(new FaceBox(i * 10, 5, (i * 10) + 8, 15), Score(i), new FaceLandmarks(new(1, 2), new(3, 2), new(2, 3), new(1, 4), new(3, 4))))
@@ -264,7 +269,13 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
                 Landmarks = new LandmarksRecord([1, 2], [3, 2], [2, 3], [1, 4], [3, 4]),
             }).ToList(),
         };
-        ReadOnlyMemory<byte>? extra = extras ? new byte[] { 0xFF, 0xD8, 0xFF, 0xD9 } : null;
-        return new DetectionOutput(document, detected.Select((_, i) => new CropImage(i, CropBytes(i))).ToList(), extra, extra);
+        var extra = extras ? Jpeg([0xFF, 0xD8, 0xFF, 0xD9]) : null;
+        return new PhotoResult
+        {
+            Document = document,
+            Crops = detected.Select((face, i) => new EncodedFaceCrop(i, Jpeg(CropBytes(i)), face)).ToList(),
+            Annotated = extra,
+            Anonymized = extra,
+        };
     }
 }
