@@ -39,8 +39,7 @@ internal static class AreaResampler
         for (int i = 0; i < rowCount; i++)
         {
             int oy = firstRow + i;
-            int start = (int)((long)oy * image.Height / levelHeight);
-            int end = (int)((((long)(oy + 1) * image.Height) + levelHeight - 1) / levelHeight);
+            var (start, end) = Bin(oy, image.Height, levelHeight);
             SumRows(image, start, end, sums, rowLength);
             var r = destination.Slice(i * levelWidth, levelWidth);
             var g = destination.Slice(plane + (i * levelWidth), levelWidth);
@@ -55,13 +54,15 @@ internal static class AreaResampler
         var bins = new (int, int)[outputLength];
         for (int i = 0; i < outputLength; i++)
         {
-            int start = (int)((long)i * inputLength / outputLength);
-            int end = (int)((((long)(i + 1) * inputLength) + outputLength - 1) / outputLength);
-            bins[i] = (start, end);
+            bins[i] = Bin(i, inputLength, outputLength);
         }
 
         return bins;
     }
+
+    /// <summary>Output <paramref name="i"/>'s input range [floor(i·in/out), ceil((i+1)·in/out)).</summary>
+    internal static (int Start, int End) Bin(int i, int inputLength, int outputLength) =>
+        ((int)((long)i * inputLength / outputLength), (int)((((long)(i + 1) * inputLength) + outputLength - 1) / outputLength));
 
     /// <summary>Sums photo rows [start, end) channel-interleaved into <paramref name="sums"/>.</summary>
     private static void SumRows(Image<Rgb24> image, int start, int end, uint[] sums, int rowLength)

@@ -37,8 +37,7 @@ internal static class CropSampler
         Span<float> sums = stackalloc float[3 * size];
         for (int oy = 0; oy < size; oy++)
         {
-            int rs = (int)((long)oy * cropH / size);
-            int re = (int)((((long)(oy + 1) * cropH) + size - 1) / size);
+            var (rs, re) = AreaResampler.Bin(oy, cropH, size);
             sums.Clear();
             for (int ry = rs; ry < re; ry++)
             {
@@ -86,8 +85,7 @@ internal static class CropSampler
     {
         for (int i = 0; i < outputLength; i++)
         {
-            start[i] = (int)((long)i * inputLength / outputLength);
-            end[i] = (int)((((long)(i + 1) * inputLength) + outputLength - 1) / outputLength);
+            (start[i], end[i]) = AreaResampler.Bin(i, inputLength, outputLength);
             weight[i] = 1f / (end[i] - start[i]);
         }
     }
