@@ -1,3 +1,5 @@
+using FaceFunctions.Detection.Tests;
+
 namespace FaceFunctions.Cli.Tests.Evaluation;
 
 /// <summary>
@@ -13,16 +15,8 @@ internal static class SharedData
 
     private static string? Find()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "FaceFunctions.sln")))
-            {
-                var shared = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, "..", "shared"));
-                return Directory.Exists(System.IO.Path.Combine(shared, "data", "wider-dev")) ? shared : null;
-            }
-        }
-
-        return null;
+        var shared = System.IO.Path.GetFullPath(System.IO.Path.Combine(Fixtures.RepositoryRoot, "..", "shared"));
+        return Directory.Exists(System.IO.Path.Combine(shared, "data", "wider-dev")) ? shared : null;
     }
 }
 
