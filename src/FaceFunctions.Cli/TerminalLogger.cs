@@ -1,13 +1,10 @@
 using Microsoft.Extensions.Logging;
-using Spectre.Console;
 
 namespace FaceFunctions.Cli;
 
-/// <summary>Shows the detector's warnings (such as falling back from CUDA to the CPU) on stderr.</summary>
-internal sealed class TerminalLogger : ILogger
+/// <summary>Warnings and errors of the detector, as the invocation's terminal shows them.</summary>
+internal sealed class TerminalLogger(Terminal terminal) : ILogger
 {
-    public static TerminalLogger Instance { get; } = new();
-
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 
@@ -17,7 +14,7 @@ internal sealed class TerminalLogger : ILogger
     {
         if (IsEnabled(logLevel))
         {
-            Terminal.Error.MarkupLineInterpolated($"[yellow]warning:[/] {formatter(state, exception)}");
+            terminal.Warn(formatter(state, exception));
         }
     }
 }

@@ -83,9 +83,9 @@ public sealed class SettingsContractTests(Snapshots snapshots)
     public void DetectorSettingsDefaultToTheDetectorsOwnDefaults(string mode)
     {
         var settings = AppSettings.Of(snapshots.Mode(mode), mode);
-        var defaults = new PipelineSettings();
+        var defaults = new PipelineOptions();
 
-        Assert.Equal(defaults.CropSize.ToString(CultureInfo.InvariantCulture), AppSettings.ValueOf(settings, SettingNames.CropSize));
+        Assert.Equal(defaults.Output.CropSize.ToString(CultureInfo.InvariantCulture), AppSettings.ValueOf(settings, SettingNames.CropSize));
         Assert.Equal(defaults.Detection.MinFaceSize.ToString(CultureInfo.InvariantCulture), AppSettings.ValueOf(settings, SettingNames.MinFaceSize));
         Assert.Equal(defaults.Limits.MaxBytes.ToString(CultureInfo.InvariantCulture), AppSettings.ValueOf(settings, SettingNames.MaxBytes));
         Assert.Equal(defaults.Limits.MaxPixels.ToString(CultureInfo.InvariantCulture), AppSettings.ValueOf(settings, SettingNames.MaxPixels));

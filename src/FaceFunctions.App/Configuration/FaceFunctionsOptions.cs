@@ -1,45 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace FaceFunctions.App.Configuration;
 
 /// <summary>
-/// The "FaceFunctions" settings: where photos and results live and how much work one instance takes on.
-/// Values are nullable so that a missing setting is told apart from a zero and reported by name.
+/// The app's own "FaceFunctions" settings: where photos and results live, and how much work one instance takes
+/// on. What the pipeline writes (crop size, previews), what the detector looks for and what a photo may be are
+/// the core's own types (<see cref="Detection.Pipeline.OutputOptions"/>, <see cref="Detection.DetectionOptions"/>,
+/// <see cref="Detection.Mtcnn.InferenceOptions"/>, <see cref="Detection.Imaging.ImageLimits"/>), bound from their
+/// sections as they are; each range is written once, on the property that holds it.
 /// </summary>
-public sealed class FaceFunctionsOptions
+public sealed record FaceFunctionsOptions : IValidatableObject
 {
-    public string? PhotosContainer { get; set; }
+    private const string ContainerName = "^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$";
+    private const string ContainerMessage = "{0} must be a blob container name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.";
 
-    public string? DetectionsContainer { get; set; }
+    [RegularExpression(ContainerName, ErrorMessage = ContainerMessage)]
+    public string PhotosContainer { get; init; } = "photos";
 
-    public string? FacesContainer { get; set; }
+    [RegularExpression(ContainerName, ErrorMessage = ContainerMessage)]
+    public string DetectionsContainer { get; init; } = "detections";
 
-    public string? AnnotatedContainer { get; set; }
+    [RegularExpression(ContainerName, ErrorMessage = ContainerMessage)]
+    public string FacesContainer { get; init; } = "faces";
 
-    public string? AnonymizedContainer { get; set; }
+    [RegularExpression(ContainerName, ErrorMessage = ContainerMessage)]
+    public string AnnotatedContainer { get; init; } = "annotated";
 
-    public bool? WriteAnnotated { get; set; }
-
-    public bool? WriteAnonymized { get; set; }
+    [RegularExpression(ContainerName, ErrorMessage = ContainerMessage)]
+    public string AnonymizedContainer { get; init; } = "anonymized";
 
     /// <summary>Photos detected at the same time in one instance: bounds memory (decoded pixels, crops).</summary>
-    public int? MaxConcurrentDetections { get; set; }
+    [Range(1, 256, ErrorMessage = "{0} must be from {1} to {2}.")]
+    public int MaxConcurrentDetections { get; init; } = 2;
 
-    /// <summary>Side of the square aligned crops, in pixels (112 matches the ArcFace template).</summary>
-    public int? CropSize { get; set; }
-}
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        (string Setting, string Value)[] outputs =
+        [
+            (SettingNames.DetectionsContainer, DetectionsContainer),
+            (SettingNames.FacesContainer, FacesContainer),
+            (SettingNames.AnnotatedContainer, AnnotatedContainer),
+            (SettingNames.AnonymizedContainer, AnonymizedContainer),
+        ];
+        foreach (var output in outputs.Where(o => o.Value == PhotosContainer))
+        {
+            // Results written into the photos container would trigger detection of the results.
+            yield return new ValidationResult($"{output.Setting} is '{output.Value}', the same container as {SettingNames.PhotosContainer}: results must go elsewhere.");
+        }
 
-/// <summary>The "Detection" settings.</summary>
-public sealed class DetectionSettings
-{
-    /// <summary>auto, cpu or cuda.</summary>
-    public string? ExecutionProvider { get; set; }
-
-    public int? MinFaceSize { get; set; }
-}
-
-/// <summary>The "ImageLimits" settings: checked from the image header before any pixel is decoded.</summary>
-public sealed class ImageLimitsSettings
-{
-    public long? MaxBytes { get; set; }
-
-    public long? MaxPixels { get; set; }
+        if (AnnotatedContainer == AnonymizedContainer)
+        {
+            // Both copies are named <photo>.jpg: sharing a container would make one overwrite the other.
+            yield return new ValidationResult($"{SettingNames.AnonymizedContainer} is '{AnonymizedContainer}', the same container as {SettingNames.AnnotatedContainer}: they need one each.");
+        }
+    }
 }

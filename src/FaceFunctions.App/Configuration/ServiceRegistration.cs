@@ -1,6 +1,9 @@
 using Azure.Storage.Blobs;
 using FaceFunctions.App.Processing;
 using FaceFunctions.App.Storage;
+using FaceFunctions.Detection;
+using FaceFunctions.Detection.Imaging;
+using FaceFunctions.Detection.Mtcnn;
 using FaceFunctions.Detection.Pipeline;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
@@ -19,12 +22,15 @@ public static class ServiceRegistration
     /// </summary>
     public static IServiceCollection AddFaceFunctionsOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<FaceFunctionsOptions>().Bind(configuration.GetSection(SettingNames.FaceFunctionsSection)).ValidateOnStart();
-        services.AddOptions<DetectionSettings>().Bind(configuration.GetSection(SettingNames.DetectionSection)).ValidateOnStart();
-        services.AddOptions<ImageLimitsSettings>().Bind(configuration.GetSection(SettingNames.ImageLimitsSection)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<FaceFunctionsOptions>, FaceFunctionsOptionsValidator>();
-        services.AddSingleton<IValidateOptions<DetectionSettings>, DetectionSettingsValidator>();
-        services.AddSingleton<IValidateOptions<ImageLimitsSettings>, ImageLimitsSettingsValidator>();
+        services.AddOptions<RequiredSettings>().Configure(check => check.Missing = RequiredSettings.MissingFrom(configuration)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RequiredSettings>, RequiredSettings.Validator>();
+
+        // The core's own option types, bound straight from their sections: one type and one set of ranges per concept.
+        services.AddSection<FaceFunctionsOptions>(configuration, SettingNames.FaceFunctionsSection);
+        services.AddSection<OutputOptions>(configuration, SettingNames.FaceFunctionsSection);
+        services.AddSection<DetectionOptions>(configuration, SettingNames.DetectionSection);
+        services.AddSection<InferenceOptions>(configuration, SettingNames.DetectionSection);
+        services.AddSection<ImageLimits>(configuration, SettingNames.ImageLimitsSection);
 
         // The connection is checked at start-up too, through an options instance that carries its problem.
         var photoStorage = configuration.GetSection(SettingNames.PhotoStorageConnection);
@@ -48,24 +54,44 @@ public static class ServiceRegistration
 
         // One pipeline (ONNX sessions) per worker process, shared by every invocation; created at start-up so a
         // missing or corrupt model stops the worker instead of failing each photo.
-        services.AddSingleton(provider => PhotoPipeline.Create(
-            PipelinePhotoDetector.Settings(
-                provider.GetRequiredService<IOptions<FaceFunctionsOptions>>().Value,
-                provider.GetRequiredService<IOptions<DetectionSettings>>().Value,
-                provider.GetRequiredService<IOptions<ImageLimitsSettings>>().Value),
+        services.AddSingleton<IPhotoPipeline>(provider => PhotoPipeline.Create(
+            PipelineOptionsFrom(provider),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger<PhotoPipeline>()));
-        services.AddSingleton<IPhotoDetector, PipelinePhotoDetector>();
         services.AddHostedService<DetectorWarmUp>();
         services.AddSingleton<PhotoProcessor>();
         return services;
     }
 
+    /// <summary>The pipeline the (validated) settings describe.</summary>
+    internal static PipelineOptions PipelineOptionsFrom(IServiceProvider provider)
+    {
+        var app = provider.GetRequiredService<IOptions<FaceFunctionsOptions>>().Value;
+        return new PipelineOptions
+        {
+            Detection = provider.GetRequiredService<IOptions<DetectionOptions>>().Value,
+            // Concurrent detections share the instance's cores instead of each claiming all of them.
+            Inference = provider.GetRequiredService<IOptions<InferenceOptions>>().Value with
+            {
+                Threads = Math.Max(1, Environment.ProcessorCount / app.MaxConcurrentDetections),
+            },
+            Limits = provider.GetRequiredService<IOptions<ImageLimits>>().Value,
+            Output = provider.GetRequiredService<IOptions<OutputOptions>>().Value,
+        };
+    }
+
+    private static void AddSection<T>(this IServiceCollection services, IConfiguration configuration, string section)
+        where T : class
+    {
+        services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<T>>(new SectionValidator<T>(section));
+    }
+
     /// <summary>Loads the models when the worker starts rather than on the first photo.</summary>
-    internal sealed class DetectorWarmUp(IPhotoDetector detector) : IHostedService
+    internal sealed class DetectorWarmUp(IPhotoPipeline pipeline) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            GC.KeepAlive(detector);
+            GC.KeepAlive(pipeline);
             return Task.CompletedTask;
         }
 

@@ -34,7 +34,7 @@ public enum PhotoOutcome
 /// </summary>
 public sealed partial class PhotoProcessor : IDisposable
 {
-    private readonly IPhotoDetector _detector;
+    private readonly IPhotoPipeline _pipeline;
     private readonly ResultStore _store;
     private readonly ILogger<PhotoProcessor> _logger;
 
@@ -44,12 +44,12 @@ public sealed partial class PhotoProcessor : IDisposable
     /// </summary>
     private readonly SemaphoreSlim _gate;
 
-    public PhotoProcessor(IPhotoDetector detector, ResultStore store, IOptions<FaceFunctionsOptions> options, ILogger<PhotoProcessor> logger)
+    public PhotoProcessor(IPhotoPipeline pipeline, ResultStore store, IOptions<FaceFunctionsOptions> options, ILogger<PhotoProcessor> logger)
     {
-        _detector = detector;
+        _pipeline = pipeline;
         _store = store;
         _logger = logger;
-        var cap = options.Value.MaxConcurrentDetections ?? throw new InvalidOperationException($"{SettingNames.MaxConcurrentDetections} is missing.");
+        var cap = options.Value.MaxConcurrentDetections;
         _gate = new SemaphoreSlim(cap, cap);
     }
 
@@ -158,7 +158,7 @@ public sealed partial class PhotoProcessor : IDisposable
         PhotoResult? output = null;
         try
         {
-            output = _detector.Detect(stream, photo.Name, cancellationToken);
+            output = await _pipeline.ProcessAsync(stream, photo.Name, cancellationToken);
         }
         catch (IOException) when (stream.Failure is not null)
         {

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using FaceFunctions.Cli.Output;
 using FaceFunctions.Detection;
+using FaceFunctions.Detection.Imaging;
 using FaceFunctions.Detection.Mtcnn;
 using FaceFunctions.Detection.Pipeline;
 using Spectre.Console;
@@ -32,37 +33,33 @@ internal static class BenchCommand
         };
         command.SetAction(parse =>
         {
+            var terminal = Terminal.For(parse);
             int repeats = parse.GetValue(repeat), warmups = parse.GetValue(warmup);
             if (repeats < 1 || warmups < 0)
             {
-                Terminal.Error.MarkupLine("[red]error:[/] --repeat must be at least 1 and --warmup at least 0");
+                return terminal.Fail("--repeat must be at least 1 and --warmup at least 0", ExitCodes.Usage);
+            }
+
+            var options = terminal.Validated(() => new PipelineOptions
+            {
+                Inference = new InferenceOptions { ExecutionProvider = parse.GetValue(provider), Threads = parse.GetValue(threads) },
+                Detection = new DetectionOptions { MinFaceSize = parse.GetValue(minFace) },
+            });
+            if (options is null)
+            {
                 return ExitCodes.Usage;
             }
 
-            PipelineSettings settings;
-            try
-            {
-                settings = new PipelineSettings
-                {
-                    Detector = new DetectorSettings { ExecutionProvider = parse.GetValue(provider), Threads = parse.GetValue(threads) },
-                    Detection = new DetectionOptions { MinFaceSize = parse.GetValue(minFace) },
-                }.Validate();
-            }
-            catch (ArgumentException ex)
-            {
-                Terminal.Error.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-                return ExitCodes.Usage;
-            }
-
-            return Run(parse.GetValue(photos)!, settings, repeats, warmups, parse.GetValue(jsonl) ?? "-");
+            return Run(terminal, parse.GetValue(photos)!, options, repeats, warmups, parse.GetValue(jsonl) ?? "-");
         });
         return command;
     }
 
-    private static int Run(string[] paths, PipelineSettings settings, int repeats, int warmups, string jsonl)
+    private static int Run(Terminal terminal, string[] paths, PipelineOptions options, int repeats, int warmups, string jsonl)
     {
         var load = Stopwatch.StartNew();
-        using var pipeline = CommonOptions.StartPipeline(settings);
+        // Always the real pipeline: bench times its decoder and cascade apart, which no fake has.
+        using var pipeline = terminal.Start(PhotoPipeline.Create, options);
         if (pipeline is null)
         {
             return ExitCodes.DetectorUnavailable;
@@ -71,37 +68,48 @@ internal static class BenchCommand
         // Start-up cost, the other half of a serverless cold start: verifying and loading the three models, and
         // how long after the process started the detector was ready.
         var sinceStart = DateTime.Now - Process.GetCurrentProcess().StartTime;
-        Terminal.Error.MarkupLineInterpolated(
+        terminal.Error.MarkupLineInterpolated(
             $"models verified and loaded in {load.Elapsed.TotalMilliseconds:0} ms; detector ready {sinceStart.TotalMilliseconds:0} ms after process start");
 
-        using var lines = JsonLinesWriter.Open(jsonl);
+        using var lines = JsonLinesWriter.Open(jsonl, terminal.Output);
         var table = new Table().AddColumns("photo", "size", "faces", "median ms", "min ms", "decode ms", "pyramid", "P-Net", "R-Net", "O-Net");
         foreach (var path in paths)
         {
+            LoadedImage loaded;
             var decode = Stopwatch.StartNew();
-            using var stream = File.OpenRead(path);
-            using var loaded = pipeline.Loader.Load(stream);
-            double decodeMs = decode.Elapsed.TotalMilliseconds;
-            var image = loaded.Image;
-            for (int i = 0; i < warmups; i++)
+            try
             {
-                pipeline.Detector.Detect(image, settings.Detection);
+                loaded = pipeline.Loader.Load(path);
+            }
+            catch (Exception ex) when (ex is ImageRejectedException or IOException or UnauthorizedAccessException)
+            {
+                return terminal.Fail($"{path}: {ex.Message}", ExitCodes.Failed);
             }
 
-            var runs = new List<DetectionResult>(repeats);
-            for (int i = 0; i < repeats; i++)
+            using (loaded)
             {
-                runs.Add(pipeline.Detector.Detect(image, settings.Detection));
-            }
+                double decodeMs = decode.Elapsed.TotalMilliseconds;
+                var image = loaded.Image;
+                for (int i = 0; i < warmups; i++)
+                {
+                    pipeline.Mtcnn.Detect(image, options.Detection);
+                }
 
-            var line = BenchLine.From(path, image.Width, image.Height, decodeMs, runs);
-            lines.Write(line, BenchJsonContext.Default.BenchLine);
-            table.AddRow(
-                Markup.Escape(path), $"{image.Width}x{image.Height}", F(line.Faces), F(line.MedianMs), F(line.MinMs), F(decodeMs),
-                F(line.StagesMs.Pyramid), F(line.StagesMs.PNet), F(line.StagesMs.RNet), F(line.StagesMs.ONet));
+                var runs = new List<DetectionResult>(repeats);
+                for (int i = 0; i < repeats; i++)
+                {
+                    runs.Add(pipeline.Mtcnn.Detect(image, options.Detection));
+                }
+
+                var line = BenchLine.From(path, image.Width, image.Height, decodeMs, runs);
+                lines.Write(line, BenchJsonContext.Default.BenchLine);
+                table.AddRow(
+                    Markup.Escape(path), $"{image.Width}x{image.Height}", F(line.Faces), F(line.MedianMs), F(line.MinMs), F(decodeMs),
+                    F(line.StagesMs.Pyramid), F(line.StagesMs.PNet), F(line.StagesMs.RNet), F(line.StagesMs.ONet));
+            }
         }
 
-        Terminal.Error.Write(table);
+        terminal.Error.Write(table);
         return ExitCodes.Success;
     }
 

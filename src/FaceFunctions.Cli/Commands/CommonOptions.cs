@@ -1,14 +1,14 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using Spectre.Console;
 using FaceFunctions.Detection;
-using FaceFunctions.Detection.Models;
 using FaceFunctions.Detection.Mtcnn;
-using FaceFunctions.Detection.Pipeline;
 
 namespace FaceFunctions.Cli.Commands;
 
-/// <summary>Options several commands share, defined once so they read and validate the same everywhere.</summary>
+/// <summary>
+/// Options several commands share, defined once so they read the same everywhere; their ranges are the core's
+/// (<see cref="DetectionOptions"/>, <see cref="InferenceOptions"/>), checked when the command builds its options.
+/// </summary>
 internal static class CommonOptions
 {
     public static Option<int> MinFace() => new("--min-face")
@@ -47,23 +47,6 @@ internal static class CommonOptions
             {
                 result.AddError($"Unknown option '{token.Value}'.");
             }
-        }
-    }
-
-    /// <summary>
-    /// Creates the pipeline, or explains on stderr why the detector cannot start (a model file missing or altered,
-    /// CUDA demanded but unavailable) and returns null.
-    /// </summary>
-    public static PhotoPipeline? StartPipeline(PipelineSettings settings)
-    {
-        try
-        {
-            return PhotoPipeline.Create(settings, TerminalLogger.Instance);
-        }
-        catch (Exception ex) when (ex is ModelFileException or InvalidOperationException)
-        {
-            Terminal.Error.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-            return null;
         }
     }
 

@@ -12,7 +12,7 @@ namespace FaceFunctions.Cli.Commands;
 /// <summary><c>facefunctions detect</c>: runs the pipeline on local photos and writes documents and crops.</summary>
 internal static class DetectCommand
 {
-    public static Command Create()
+    public static Command Create(PipelineFactory createPipeline)
     {
         var inputs = new Argument<string[]>("inputs") { Description = "Photos, folders (searched recursively) or globs", Arity = ArgumentArity.OneOrMore };
         inputs.Validators.Add(CommonOptions.RejectUnknownOptions);
@@ -31,56 +31,53 @@ internal static class DetectCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var console = Terminal.Error;
+            var terminal = Terminal.For(parse);
             var (photos, missing) = InputExpander.Expand(parse.GetValue(inputs)!);
             int totalThreads = parse.GetValue(threads) is > 0 and var t ? t : Environment.ProcessorCount;
             // Two photos in flight overlap one's decoding with the other's inference; the thread cap is split between them.
             int concurrency = Math.Max(1, Math.Min(photos.Count, Math.Min(2, totalThreads)));
-            PipelineSettings settings;
-            try
+            var options = terminal.Validated(() => new PipelineOptions
             {
-                settings = new PipelineSettings
+                Inference = new InferenceOptions { ExecutionProvider = parse.GetValue(provider), Threads = Math.Max(1, totalThreads / concurrency) },
+                Detection = new DetectionOptions { MinFaceSize = parse.GetValue(minFace), Border = parse.GetValue(border) },
+                Output = new OutputOptions
                 {
-                    Detector = new DetectorSettings { ExecutionProvider = parse.GetValue(provider), Threads = Math.Max(1, totalThreads / concurrency) },
-                    Detection = new DetectionOptions { MinFaceSize = parse.GetValue(minFace), Border = parse.GetValue(border) },
                     WriteCrops = !parse.GetValue(noCrops),
                     CropSize = parse.GetValue(cropSize),
-                    Annotate = parse.GetValue(annotate),
-                }.Validate();
-            }
-            catch (ArgumentException ex)
+                    WriteAnnotated = parse.GetValue(annotate),
+                },
+            });
+            if (options is null)
             {
-                console.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
                 return ExitCodes.Usage;
             }
 
             foreach (var m in missing)
             {
-                console.MarkupLineInterpolated($"[yellow]warning:[/] no photo matches '{m}'");
+                terminal.Warn($"no photo matches '{m}'");
             }
 
             if (photos.Count == 0)
             {
-                console.MarkupLine("[red]error:[/] no input photo found");
-                return ExitCodes.NoInput;
+                return terminal.Fail("no input photo found", ExitCodes.Failed);
             }
 
-            return await Run(photos, settings, parse.GetValue(output)!, parse.GetValue(jsonl), concurrency, cancellationToken);
+            using var pipeline = terminal.Start(createPipeline.Invoke, options);
+            if (pipeline is null)
+            {
+                return ExitCodes.DetectorUnavailable;
+            }
+
+            return await Run(terminal, pipeline, photos, parse.GetValue(output)!, parse.GetValue(jsonl), concurrency, cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> Run(IReadOnlyList<InputPhoto> photos, PipelineSettings settings, string outputDirectory, string? jsonl, int concurrency, CancellationToken cancellationToken)
+    private static async Task<int> Run(Terminal terminal, IPhotoPipeline pipeline, IReadOnlyList<InputPhoto> photos, string outputDirectory, string? jsonl, int concurrency, CancellationToken cancellationToken)
     {
-        var console = Terminal.Error;
-        using var pipeline = CommonOptions.StartPipeline(settings);
-        if (pipeline is null)
-        {
-            return ExitCodes.DetectorUnavailable;
-        }
-
+        var console = terminal.Error;
         var writer = new DetectionOutputWriter(outputDirectory);
-        using var lines = jsonl is null ? null : JsonLinesWriter.Open(jsonl);
+        using var lines = jsonl is null ? null : JsonLinesWriter.Open(jsonl, terminal.Output);
         var results = new DetectionSummary.Row[photos.Count];
         int unreadable = 0;
 
@@ -93,7 +90,7 @@ internal static class DetectCommand
                 try
                 {
                     await using var stream = new FileStream(photo.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-                    var result = pipeline.Process(stream, photo.Path, ct);
+                    var result = await pipeline.ProcessAsync(stream, photo.Path, ct);
                     var document = writer.Write(photo.OutputName, result);
                     lines?.Write(document, DetectionDocumentJsonContext.Default.DetectionDocument);
                     results[i] = DetectionSummary.Row.From(photo, document);
@@ -127,6 +124,6 @@ internal static class DetectCommand
         }
 
         DetectionSummary.Print(console, results, outputDirectory);
-        return unreadable == photos.Count ? ExitCodes.NoInput : ExitCodes.Success;
+        return unreadable == photos.Count ? ExitCodes.Failed : ExitCodes.Success;
     }
 }

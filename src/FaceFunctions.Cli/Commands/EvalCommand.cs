@@ -3,6 +3,9 @@ using System.Text.Json;
 using FaceFunctions.Cli.Evaluation;
 using FaceFunctions.Detection;
 using FaceFunctions.Detection.Documents;
+using FaceFunctions.Detection.Mtcnn;
+using FaceFunctions.Detection.Pipeline;
+using FaceFunctions.Cli.Output;
 using Spectre.Console;
 
 namespace FaceFunctions.Cli.Commands;
@@ -12,12 +15,11 @@ namespace FaceFunctions.Cli.Commands;
 /// WIDER level, recall, precision and false positives per image; with <c>--reference</c>, how closely the
 /// reference detector's faces are reproduced.
 /// </summary>
-public static class EvalCommand
+internal static class EvalCommand
 {
-    /// <param name="createDetector">Builds the detector for the settings given on the command line; disposed after the run.</param>
-    public static Command Create(Func<PhotoDetectorSettings, IPhotoDetector> createDetector)
+    public static Command Create(PipelineFactory createPipeline)
     {
-        ArgumentNullException.ThrowIfNull(createDetector);
+        ArgumentNullException.ThrowIfNull(createPipeline);
         var annotations = new Option<FileInfo>("--annotations")
         {
             Description = "Ground truth: a JSON array of {image, width, height, faces: [{box: [x1, y1, x2, y2], ignore, wider_level}]}.",
@@ -31,130 +33,116 @@ public static class EvalCommand
         {
             Description = "Another detector's output (detection documents or facenet-pytorch lines, JSONL) to compare with.",
         }.AcceptExistingOnly();
-        var minFace = new Option<int>("--min-face")
-        {
-            Description = "Smallest face to detect, in pixels.",
-            DefaultValueFactory = _ => DetectionOptions.Default.MinFaceSize,
-        };
-        minFace.Validators.Add(result =>
-        {
-            try
-            {
-                _ = new DetectionOptions { MinFaceSize = result.GetValueOrDefault<int>() }.Validate();
-            }
-            catch (ArgumentException e)
-            {
-                result.AddError(e.Message);
-            }
-        });
-        var jsonl = new Option<string?>("--jsonl") { Description = "Also write every detection document, one per line, to this file ('-' for stdout)." };
-        var threads = new Option<int?>("--threads") { Description = "Cap on the threads the detector uses." };
-        threads.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is < 1)
-            {
-                result.AddError("--threads must be at least 1.");
-            }
-        });
+        var minFace = CommonOptions.MinFace();
+        var jsonl = CommonOptions.JsonLines();
+        var threads = CommonOptions.Threads();
+        var provider = CommonOptions.Provider();
         var border = CommonOptions.Border();
         var report = new Option<string?>("--report") { Description = "Also write the numbers as JSON to this file." };
 
         var command = new Command("eval", "Measure detection quality on an annotated set of photos (AP at IoU 0.5, per WIDER level).")
         {
-            annotations, images, reference, minFace, jsonl, threads, border, report,
+            annotations, images, reference, minFace, jsonl, threads, provider, border, report,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
+            var terminal = Terminal.For(parse);
+            var options = terminal.Validated(() => new PipelineOptions
+            {
+                Inference = new InferenceOptions { ExecutionProvider = parse.GetValue(provider), Threads = parse.GetValue(threads) },
+                Detection = new DetectionOptions { MinFaceSize = parse.GetValue(minFace), Border = parse.GetValue(border) },
+                // eval reads documents only.
+                Output = new OutputOptions { WriteCrops = false },
+            });
+            if (options is null)
+            {
+                return ExitCodes.Usage;
+            }
+
             var annotationsFile = parse.GetRequiredValue(annotations);
             var run = new EvalRun(
+                terminal,
                 annotationsFile.FullName,
                 parse.GetValue(images)?.FullName ?? annotationsFile.DirectoryName ?? ".",
                 parse.GetValue(reference)?.FullName,
-                new PhotoDetectorSettings(parse.GetValue(minFace), parse.GetValue(threads), parse.GetValue(border)),
                 parse.GetValue(jsonl),
                 parse.GetValue(report));
-            return run.Execute(createDetector, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            try
+            {
+                return await run.ExecuteAsync(createPipeline, options, cancellationToken);
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                return terminal.Fail(e.Message, ExitCodes.Failed);
+            }
         });
         return command;
     }
 
-    private sealed record EvalRun(
-        string Annotations, string ImagesRoot, string? Reference, PhotoDetectorSettings Settings, string? Jsonl, string? Report)
+    private sealed record EvalRun(Terminal Terminal, string Annotations, string ImagesRoot, string? Reference, string? Jsonl, string? Report)
     {
         private bool JsonlToStdout => Jsonl == "-";
 
-        public int Execute(Func<PhotoDetectorSettings, IPhotoDetector> createDetector, TextWriter stdout, TextWriter stderr)
-        {
-            var errors = ConsoleOver(stderr);
-            try
-            {
-                return Evaluate(createDetector, stdout, errors);
-            }
-            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-            {
-                errors.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-                return 1;
-            }
-        }
-
-        private int Evaluate(Func<PhotoDetectorSettings, IPhotoDetector> createDetector, TextWriter stdout, IAnsiConsole errors)
+        public async Task<int> ExecuteAsync(PipelineFactory createPipeline, PipelineOptions options, CancellationToken cancellationToken)
         {
             var truth = AnnotationReader.Read(Annotations);
             var referenceDocuments = Reference is null ? null : DetectionsReader.ReadJsonl(Reference);
             var present = truth.Where(t => File.Exists(PathOf(t))).ToArray();
             if (present.Length == 0)
             {
-                errors.MarkupLineInterpolated($"[red]error:[/] none of the {truth.Count} annotated images is under {ImagesRoot}; point --images at the folder their paths start from.");
-                return 1;
+                return Terminal.Fail($"none of the {truth.Count} annotated images is under {ImagesRoot}; point --images at the folder their paths start from.", ExitCodes.Failed);
             }
 
             if (present.Length < truth.Count)
             {
-                errors.MarkupLineInterpolated($"[yellow]warning:[/] {truth.Count - present.Length} of {truth.Count} annotated images are missing under {ImagesRoot}; their faces count as missed.");
+                Terminal.Warn($"{truth.Count - present.Length} of {truth.Count} annotated images are missing under {ImagesRoot}; their faces count as missed.");
             }
 
-            // Outputs are opened before the detection run, so a bad path fails in a second, not after an hour.
+            // Outputs are opened before the detector starts, so a bad path fails in a second, not after an hour.
             using var reportFile = Report is null ? null : File.Create(Report);
-            using var jsonlFile = Jsonl is null || JsonlToStdout ? null : new StreamWriter(Jsonl);
-            var detections = Detect(createDetector, present, JsonlToStdout ? stdout : jsonlFile, errors);
+            using var lines = Jsonl is null ? null : JsonLinesWriter.Open(Jsonl, Terminal.Output);
+            using var pipeline = Terminal.Start(createPipeline.Invoke, options);
+            if (pipeline is null)
+            {
+                return ExitCodes.DetectorUnavailable;
+            }
+
+            var detections = await DetectAsync(pipeline, present, lines, cancellationToken);
             var evaluation = Evaluator.Evaluate(truth, detections);
             var parity = referenceDocuments is null
                 ? null
                 : Evaluator.CompareWithReference(ImageKeys.ByAnnotatedImage(truth, referenceDocuments), detections);
 
             // With --jsonl -, stdout carries only the documents, so the human report moves to stderr.
-            EvaluationTables.Render(JsonlToStdout ? errors : ConsoleOver(stdout), evaluation, parity);
+            EvaluationTables.Render(JsonlToStdout ? Terminal.Error : Terminal.Over(Terminal.Output), evaluation, parity);
             if (reportFile is not null)
             {
                 JsonSerializer.Serialize(reportFile, new EvaluationOutput(Annotations, evaluation, parity), ReportJsonContext.Default.EvaluationOutput);
             }
 
-            return 0;
+            return ExitCodes.Success;
         }
 
-        private Dictionary<string, DetectionDocument> Detect(
-            Func<PhotoDetectorSettings, IPhotoDetector> createDetector, AnnotatedImage[] images, TextWriter? jsonl, IAnsiConsole errors)
+        private async Task<Dictionary<string, DetectionDocument>> DetectAsync(
+            IPhotoPipeline pipeline, AnnotatedImage[] images, JsonLinesWriter? lines, CancellationToken cancellationToken)
         {
             var detections = new Dictionary<string, DetectionDocument>(StringComparer.Ordinal);
-            using var detector = createDetector(Settings);
-            errors.Progress().AutoClear(true).Start(progress =>
+            await Terminal.Error.Progress().AutoClear(true).StartAsync(async progress =>
             {
                 var task = progress.AddTask("detecting", maxValue: images.Length);
                 foreach (var image in images)
                 {
-                    var document = detector.Detect(PathOf(image));
+                    var path = PathOf(image);
+                    await using var stream = File.OpenRead(path);
+                    var document = (await pipeline.ProcessAsync(stream, path, cancellationToken)).Document;
                     detections[image.Image] = document;
-                    jsonl?.WriteLine(JsonSerializer.Serialize(document, DetectionDocumentJsonContext.Default.DetectionDocument));
+                    lines?.Write(document, DetectionDocumentJsonContext.Default.DetectionDocument);
                     task.Increment(1);
                 }
             });
-            jsonl?.Flush();
             return detections;
         }
 
         private string PathOf(AnnotatedImage image) => Path.Combine(ImagesRoot, image.Image);
     }
-
-    private static IAnsiConsole ConsoleOver(TextWriter writer) =>
-        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
 }

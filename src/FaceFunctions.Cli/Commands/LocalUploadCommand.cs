@@ -7,11 +7,8 @@ namespace FaceFunctions.Cli.Commands;
 /// <c>facefunctions local upload &lt;files&gt;...</c>: uploads photos to a (local) storage account and posts the
 /// Event Grid BlobCreated notification to a local Functions host, which Azurite cannot do by itself.
 /// </summary>
-public static class LocalUploadCommand
+internal static class LocalUploadCommand
 {
-    /// <summary>Exit code when storage or the host failed: the message says which and what to do.</summary>
-    private const int Failed = 1;
-
     public static Command Create()
     {
         var files = new Argument<FileInfo[]>("files")
@@ -46,20 +43,17 @@ public static class LocalUploadCommand
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var output = parseResult.InvocationConfiguration.Output;
-            var error = parseResult.InvocationConfiguration.Error;
+            var terminal = Terminal.For(parseResult);
             var missing = parseResult.GetRequiredValue(files).Where(f => !f.Exists).ToList();
             if (missing.Count > 0)
             {
-                await error.WriteLineAsync($"No such file: {string.Join(", ", missing.Select(f => f.FullName))}");
-                return ExitCodes.Usage;
+                return terminal.Fail($"no such file: {string.Join(", ", missing.Select(f => f.FullName))}", ExitCodes.Usage);
             }
 
             var url = parseResult.GetRequiredValue(functionUrl);
             if (!Uri.TryCreate(url.EndsWith('/') ? url : url + "/", UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
             {
-                await error.WriteLineAsync($"--function-url must be an absolute http(s) URL such as http://localhost:7071, not '{url}'.");
-                return ExitCodes.Usage;
+                return terminal.Fail($"--function-url must be an absolute http(s) URL such as http://localhost:7071, not '{url}'.", ExitCodes.Usage);
             }
 
             var settings = new LocalUploadSettings(
@@ -70,7 +64,7 @@ public static class LocalUploadCommand
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             try
             {
-                var uploader = new LocalUploader(settings, http, output);
+                var uploader = new LocalUploader(settings, http, terminal.Output);
                 foreach (var file in parseResult.GetRequiredValue(files))
                 {
                     await uploader.UploadAndNotifyAsync(file, cancellationToken);
@@ -80,8 +74,7 @@ public static class LocalUploadCommand
             }
             catch (Exception e) when (e is LocalUploadException or FormatException or ArgumentException)
             {
-                await error.WriteLineAsync(e.Message);
-                return Failed;
+                return terminal.Fail(e.Message, ExitCodes.Failed);
             }
         });
         return command;

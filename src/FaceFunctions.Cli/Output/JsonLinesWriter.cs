@@ -3,40 +3,43 @@ using System.Text.Json.Serialization.Metadata;
 
 namespace FaceFunctions.Cli.Output;
 
-/// <summary>Writes one JSON document per line, from any thread, to a file or to stdout ("-").</summary>
+/// <summary>
+/// The one way commands write JSON lines: one document per line, from any thread, to a file or to the
+/// invocation's stdout ("-"), flushed per line so a reader sees each photo as soon as it is done.
+/// </summary>
 internal sealed class JsonLinesWriter : IDisposable
 {
-    private static readonly byte[] NewLine = "\n"u8.ToArray();
-    private readonly Stream _stream;
-    private readonly bool _ownsStream;
+    private readonly TextWriter _writer;
+    private readonly bool _ownsWriter;
     private readonly Lock _gate = new();
 
-    private JsonLinesWriter(Stream stream, bool ownsStream)
+    private JsonLinesWriter(TextWriter writer, bool ownsWriter)
     {
-        _stream = stream;
-        _ownsStream = ownsStream;
+        _writer = writer;
+        _ownsWriter = ownsWriter;
     }
 
-    public static JsonLinesWriter Open(string target) => target == "-"
-        ? new JsonLinesWriter(Console.OpenStandardOutput(), ownsStream: false)
-        : new JsonLinesWriter(new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.Read), ownsStream: true);
+    /// <summary>Opens <paramref name="target"/>: "-" is <paramref name="stdout"/>, anything else a file (created or replaced).</summary>
+    public static JsonLinesWriter Open(string target, TextWriter stdout) => target == "-"
+        ? new JsonLinesWriter(stdout, ownsWriter: false)
+        : new JsonLinesWriter(new StreamWriter(new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.Read)) { NewLine = "\n" }, ownsWriter: true);
 
     public void Write<T>(T value, JsonTypeInfo<T> typeInfo)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
+        var line = JsonSerializer.Serialize(value, typeInfo);
         lock (_gate)
         {
-            _stream.Write(bytes);
-            _stream.Write(NewLine);
-            _stream.Flush();
+            _writer.Write(line);
+            _writer.Write('\n');
+            _writer.Flush();
         }
     }
 
     public void Dispose()
     {
-        if (_ownsStream)
+        if (_ownsWriter)
         {
-            _stream.Dispose();
+            _writer.Dispose();
         }
     }
 }

@@ -60,6 +60,9 @@ public sealed record DetectorInfo
     public required float ScaleFactor { get; init; }
 
     public required IReadOnlyList<float> Thresholds { get; init; }
+
+    /// <summary>Where the networks ran: "cpu" or "cuda" (what a GPU build's "auto" settled on).</summary>
+    public string? Provider { get; init; }
 }
 
 public sealed record FaceRecord

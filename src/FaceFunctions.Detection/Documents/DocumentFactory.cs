@@ -1,14 +1,18 @@
+using FaceFunctions.Detection.Mtcnn;
+
 namespace FaceFunctions.Detection.Documents;
 
 /// <summary>Builds detection documents from the detector's results, with readable precision.</summary>
 public static class DocumentFactory
 {
-    public static DetectorInfo Detector(string modelsId, DetectionOptions options)
+    public static DetectorInfo Detector(MtcnnDetector detector, DetectionOptions options)
     {
+        ArgumentNullException.ThrowIfNull(detector);
         ArgumentNullException.ThrowIfNull(options);
         return new DetectorInfo
         {
-            Models = modelsId,
+            Models = detector.ModelsId,
+            Provider = detector.ExecutionProviderInUse,
             MinFaceSize = options.MinFaceSize,
             ScaleFactor = options.ScaleFactor,
             Thresholds = [options.PNetThreshold, options.RNetThreshold, options.ONetThreshold],

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace FaceFunctions.Detection.Imaging;
 
 /// <summary>
@@ -14,45 +16,26 @@ public sealed record ImageLimits
     public static ImageLimits Default { get; } = new();
 
     /// <summary>Largest encoded file, in bytes. Counted while reading: a stream's claimed length is not trusted.</summary>
+    // The whole upload is held in one byte array, so it must fit in one (Array.MaxLength is 2,147,483,591).
+    [Range(1L, 2_147_483_590L, ErrorMessage = "{0} must be from {1} to {2} bytes.")]
     public long MaxBytes { get; init; } = DefaultMaxBytes;
 
     /// <summary>Largest width × height the header may declare.</summary>
+    // An Rgba32 buffer of MaxPixels must stay addressable by ImageSharp's int-sized allocations: int.MaxValue / 4.
+    [Range(1L, 536_870_911L, ErrorMessage = "{0} must be from {1} to {2} pixels.")]
     public long MaxPixels { get; init; } = DefaultMaxPixels;
 
     /// <summary>Largest width or height on its own, so a 1 × 100M strip cannot pass the pixel limit.</summary>
+    [Range(1, 65_535, ErrorMessage = "{0} must be from {1} to {2} pixels (the JPEG maximum).")]
     public int MaxDimension { get; init; } = DefaultMaxDimension;
 
     /// <summary>
     /// How much decoded-pixel memory ImageSharp may keep pooled between photos. Memory above this is
     /// returned to the OS after each photo, so a burst of large uploads does not pin the peak for ever.
     /// </summary>
+    [Range(0, 16_384, ErrorMessage = "{0} must be from {1} to {2} MB.")]
     public int AllocatorPoolMegabytes { get; init; } = DefaultAllocatorPoolMegabytes;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first value that makes no sense.</summary>
-    public ImageLimits Validate()
-    {
-        // The whole upload is held in one byte array, so it must fit in one.
-        if (MaxBytes < 1 || MaxBytes >= Array.MaxLength)
-        {
-            throw new ArgumentException($"MaxBytes must be between 1 and {Array.MaxLength - 1}, not {MaxBytes}.", nameof(MaxBytes));
-        }
-
-        // An Rgba32 buffer of MaxPixels must stay addressable by ImageSharp's int-sized allocations.
-        if (MaxPixels < 1 || MaxPixels > int.MaxValue / 4)
-        {
-            throw new ArgumentException($"MaxPixels must be between 1 and {int.MaxValue / 4}, not {MaxPixels}.", nameof(MaxPixels));
-        }
-
-        if (MaxDimension < 1 || MaxDimension > 65_535)
-        {
-            throw new ArgumentException($"MaxDimension must be between 1 and 65535 (the JPEG maximum), not {MaxDimension}.", nameof(MaxDimension));
-        }
-
-        if (AllocatorPoolMegabytes < 0 || AllocatorPoolMegabytes > 16_384)
-        {
-            throw new ArgumentException($"AllocatorPoolMegabytes must be between 0 and 16384, not {AllocatorPoolMegabytes}.", nameof(AllocatorPoolMegabytes));
-        }
-
-        return this;
-    }
+    public ImageLimits Validate() => OptionsValidation.ThrowIfInvalid(this);
 }

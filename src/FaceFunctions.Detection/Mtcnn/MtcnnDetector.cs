@@ -14,7 +14,7 @@ namespace FaceFunctions.Detection.Mtcnn;
 /// refined by R-Net and O-Net, NMS and box regression after each stage, five landmarks from O-Net.
 /// Thread-safe: one instance per process serves concurrent photos.
 /// </summary>
-public sealed class MtcnnDetector : IFaceDetector
+public sealed class MtcnnDetector : IDisposable
 {
     private const int RNetSize = 24;
     private const int ONetSize = 48;
@@ -28,10 +28,10 @@ public sealed class MtcnnDetector : IFaceDetector
     private readonly OnnxNetwork _pnet;
     private readonly IRefineRunner _rnet;
     private readonly IRefineRunner _onet;
-    private readonly DetectorSettings _settings;
+    private readonly InferenceOptions _settings;
     private bool _disposed;
 
-    private MtcnnDetector(ModelSet models, DetectorSettings settings, SessionOptions sessionOptions, string provider)
+    private MtcnnDetector(ModelSet models, InferenceOptions settings, SessionOptions sessionOptions, string provider)
     {
         _settings = settings;
         ModelsId = models.ModelsId;
@@ -51,6 +51,7 @@ public sealed class MtcnnDetector : IFaceDetector
         }
     }
 
+    /// <summary>A stable identity of the models the detector runs (a hash over them), for detection documents.</summary>
     public string ModelsId { get; }
 
     /// <summary>Whether this build carries ONNX Runtime's CUDA provider (-p:OnnxRuntimeFlavor=Gpu).</summary>
@@ -82,10 +83,10 @@ public sealed class MtcnnDetector : IFaceDetector
     });
 
     /// <summary>Loads the three networks once. Fails fast when <see cref="ExecutionProvider.Cuda"/> cannot load.</summary>
-    public static MtcnnDetector Create(ModelSet models, DetectorSettings? settings = null, ILogger? logger = null)
+    public static MtcnnDetector Create(ModelSet models, InferenceOptions? settings = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(models);
-        settings = (settings ?? new DetectorSettings()).Validate();
+        settings = (settings ?? new InferenceOptions()).Validate();
         logger ??= NullLogger.Instance;
         using var options = SessionOptionsFactory.CreateCpu();
         if (settings.ExecutionProvider == ExecutionProvider.Cpu || (settings.ExecutionProvider == ExecutionProvider.Auto && !IsGpuBuild))

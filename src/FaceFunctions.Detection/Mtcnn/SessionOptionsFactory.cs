@@ -8,7 +8,7 @@ internal static class SessionOptionsFactory
     /// <summary>
     /// One thread per call: the detector runs tiles and crop batches in parallel itself, which scales better on
     /// MTCNN's small convolutions than ONNX Runtime's intra-op pool (docs/performance.md), and keeps the thread
-    /// count exactly what <see cref="DetectorSettings.Threads"/> allows.
+    /// count exactly what <see cref="InferenceOptions.Threads"/> allows.
     /// </summary>
     public static SessionOptions CreateCpu()
     {

@@ -15,47 +15,49 @@ namespace FaceFunctions.Detection.Pipeline;
 /// The one pipeline every entry point runs: decode safely, detect, align and encode crops, render the optional
 /// previews, and describe it all in a detection document. Thread-safe; create one per process.
 /// </summary>
-public sealed class PhotoPipeline : IDisposable
+public sealed class PhotoPipeline : IPhotoPipeline
 {
-    private readonly PipelineSettings _settings;
-    private readonly DetectorInfo _detectorInfo;
+    private readonly PipelineOptions _options;
 
-    private PhotoPipeline(PipelineSettings settings, IFaceDetector detector, SafeImageLoader loader)
+    private PhotoPipeline(PipelineOptions options, MtcnnDetector detector, SafeImageLoader loader)
     {
-        _settings = settings;
-        Detector = detector;
+        _options = options;
+        Mtcnn = detector;
         Loader = loader;
-        _detectorInfo = DocumentFactory.Detector(detector.ModelsId, settings.Detection);
+        Detector = DocumentFactory.Detector(detector, options.Detection);
     }
 
-    public IFaceDetector Detector { get; }
+    public DetectorInfo Detector { get; }
 
+    /// <summary>The cascade itself, for measuring detection apart from decoding (<c>facefunctions bench</c>).</summary>
+    public MtcnnDetector Mtcnn { get; }
+
+    /// <summary>The safe decoder, for measuring decoding apart from detection.</summary>
     public SafeImageLoader Loader { get; }
 
-    public string ModelsId => Detector.ModelsId;
-
     /// <summary>Verifies and loads the models once; fails fast on a missing model or an unusable provider.</summary>
-    public static PhotoPipeline Create(PipelineSettings settings, ILogger? logger = null)
+    public static PhotoPipeline Create(PipelineOptions options, ILogger? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        settings.Validate();
-        var models = ModelSet.Load(settings.ModelsDirectory);
-        var detector = MtcnnDetector.Create(models, settings.Detector, logger);
-        return new PhotoPipeline(settings, detector, new SafeImageLoader(settings.Limits));
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var models = ModelSet.Load(options.ModelsDirectory);
+        var detector = MtcnnDetector.Create(models, options.Inference, logger);
+        return new PhotoPipeline(options, detector, new SafeImageLoader(options.Limits));
     }
 
     /// <summary>
     /// Processes one photo. A photo that cannot be decoded (corrupt, unsupported, too large, empty) yields a
     /// document with an error rather than an exception; only cancellation and I/O failures of the stream throw.
     /// </summary>
-    public PhotoResult Process(Stream photo, string sourceName, CancellationToken cancellationToken = default)
+    public async Task<PhotoResult> ProcessAsync(Stream photo, string sourceName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(photo);
         var decode = Stopwatch.StartNew();
         LoadedImage loaded;
         try
         {
-            loaded = Loader.Load(photo);
+            // The download is awaited (no thread blocks on the network); decoding and detection are CPU work.
+            loaded = await Loader.LoadAsync(photo, cancellationToken).ConfigureAwait(false);
         }
         catch (ImageRejectedException ex)
         {
@@ -73,7 +75,7 @@ public sealed class PhotoPipeline : IDisposable
         {
             double decodeMs = decode.Elapsed.TotalMilliseconds;
             cancellationToken.ThrowIfCancellationRequested();
-            var detection = Detector.Detect(loaded.Image, _settings.Detection);
+            var detection = Mtcnn.Detect(loaded.Image, _options.Detection);
             cancellationToken.ThrowIfCancellationRequested();
             var t = detection.Timings;
             var document = new DetectionDocument
@@ -86,21 +88,21 @@ public sealed class PhotoPipeline : IDisposable
                     Orientation = loaded.Orientation,
                     Format = loaded.Format,
                 },
-                Detector = _detectorInfo,
+                Detector = Detector,
                 Faces = detection.Faces.Select(DocumentFactory.Face).ToArray(),
                 TimingsMs = new TimingsMs(Ms(decodeMs), Ms(t.Pyramid), Ms(t.PNet), Ms(t.RNet), Ms(t.ONet), Ms(decodeMs + t.Total)),
             };
             return new PhotoResult
             {
                 Document = document,
-                Crops = _settings.WriteCrops ? EncodeCrops(loaded.Image, detection.Faces) : [],
-                Annotated = _settings.Annotate ? Render(loaded.Image, detection.Faces, Annotator.Annotate) : null,
-                Anonymized = _settings.Anonymize ? Render(loaded.Image, detection.Faces, Anonymizer.Anonymize) : null,
+                Crops = _options.Output.WriteCrops ? EncodeCrops(loaded.Image, detection.Faces) : [],
+                Annotated = _options.Output.WriteAnnotated ? Render(loaded.Image, detection.Faces, Annotator.Annotate) : null,
+                Anonymized = _options.Output.WriteAnonymized ? Render(loaded.Image, detection.Faces, Anonymizer.Anonymize) : null,
             };
         }
     }
 
-    public void Dispose() => Detector.Dispose();
+    public void Dispose() => Mtcnn.Dispose();
 
     private static double Ms(double value) => Math.Round(value, 2);
 
@@ -109,8 +111,8 @@ public sealed class PhotoPipeline : IDisposable
         var crops = new EncodedFaceCrop[faces.Count];
         for (int i = 0; i < faces.Count; i++)
         {
-            using var aligned = FaceAligner.Align(image, faces[i].Landmarks, _settings.CropSize);
-            crops[i] = new EncodedFaceCrop(i, Encode(aligned, _settings.CropFormat), faces[i]);
+            using var aligned = FaceAligner.Align(image, faces[i].Landmarks, _options.Output.CropSize);
+            crops[i] = new EncodedFaceCrop(i, Encode(aligned, _options.Output.CropFormat), faces[i]);
         }
 
         return crops;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FaceFunctions.App.Configuration;
+using FaceFunctions.Detection.Mtcnn;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -51,10 +52,11 @@ public sealed class SettingsValidationTests
     [InlineData(SettingNames.DetectionsContainer, "photos")]
     [InlineData(SettingNames.MaxConcurrentDetections, "0")]
     [InlineData(SettingNames.CropSize, "4096")]
-    [InlineData(SettingNames.ExecutionProvider, "gpu")]
     [InlineData(SettingNames.MinFaceSize, "5")]
     [InlineData(SettingNames.MaxBytes, "-1")]
     [InlineData(SettingNames.MaxPixels, "0")]
+    [InlineData(SettingNames.MaxPixels, "600000000")] // once passed start-up and failed inside the pipeline
+    [InlineData(SettingNames.MaxBytes, "2147483647")]
     public async Task A_wrong_value_stops_the_start_and_is_named(string setting, string value)
     {
         var settings = SampleSettings();
@@ -66,15 +68,38 @@ public sealed class SettingsValidationTests
         Assert.Contains(value, error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_value_of_the_wrong_type_stops_the_start_and_is_named()
+    [Theory]
+    [InlineData(SettingNames.MaxConcurrentDetections, "many")]
+    [InlineData(SettingNames.ExecutionProvider, "gpu")]
+    public async Task A_value_of_the_wrong_type_stops_the_start_and_is_named(string setting, string value)
     {
         var settings = SampleSettings();
-        settings[SettingNames.MaxConcurrentDetections] = "many";
+        settings[setting] = value;
 
         var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => StartAsync(settings));
 
-        Assert.Contains("FaceFunctions:MaxConcurrentDetections", error.Message, StringComparison.Ordinal);
+        // The configuration binder names the setting in its "Section:Key" form.
+        Assert.Contains(setting.Replace("__", ":", StringComparison.Ordinal), error.Message, StringComparison.Ordinal);
+        Assert.Contains(value, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_range_the_pipeline_enforces_is_enforced_at_start_up()
+    {
+        // A value the start-up check lets through must also start the pipeline: the ranges have one source.
+        var settings = SampleSettings();
+        settings[SettingNames.MaxPixels] = "536870911";
+        settings[SettingNames.MaxBytes] = "2147483590";
+        settings[SettingNames.CropSize] = "1024";
+        settings[SettingNames.MinFaceSize] = "12";
+        using var host = Build(settings);
+        await host.StartAsync();
+
+        var options = ServiceRegistration.PipelineOptionsFrom(host.Services).Validate();
+
+        Assert.Equal(536_870_911, options.Limits.MaxPixels);
+        Assert.Equal(ExecutionProvider.Cpu, options.Inference.ExecutionProvider);
+        await host.StopAsync();
     }
 
     [Fact]
@@ -134,11 +159,16 @@ public sealed class SettingsValidationTests
     /// <summary>Starts a host with the app's option registrations, reading settings the way Azure passes them.</summary>
     private static async Task StartAsync(Dictionary<string, string?> environmentStyle)
     {
+        using var host = Build(environmentStyle);
+        await host.StartAsync();
+        await host.StopAsync();
+    }
+
+    private static IHost Build(Dictionary<string, string?> environmentStyle)
+    {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(environmentStyle.Select(p => KeyValuePair.Create(p.Key.Replace("__", ":", StringComparison.Ordinal), p.Value)));
         builder.Services.AddFaceFunctionsOptions(builder.Configuration);
-        using var host = builder.Build();
-        await host.StartAsync();
-        await host.StopAsync();
+        return builder.Build();
     }
 }

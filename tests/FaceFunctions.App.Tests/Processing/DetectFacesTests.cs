@@ -22,7 +22,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     [Fact]
     public async Task An_upload_gets_its_document_one_aligned_crop_per_face_and_both_copies()
     {
-        var scenario = await StorageScenario.CreateAsync(azurite.Server, annotate: true, anonymize: true);
+        var scenario = await StorageScenario.CreateAsync(azurite.Server);
         var photo = await scenario.UploadPhotoAsync("astronaut.png", PipelineFixture.Astronaut());
 
         await RunAsync(scenario, photo.Name);
@@ -37,7 +37,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
         Assert.Equal(photo.Size, document.Source.Size);
         Assert.Equal(photo.ContentMd5, document.Source.ContentMd5);
         Assert.Equal((512, 512), (document.Source.Width, document.Source.Height));
-        Assert.Equal(pipeline.Pipeline.ModelsId, document.Detector!.Models);
+        Assert.Equal(pipeline.Pipeline.Detector.Models, document.Detector!.Models);
         var face = Assert.Single(document.Faces!);
         Assert.InRange(face.Score, 0.9f, 1f);
 
@@ -59,7 +59,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     [Fact]
     public async Task The_same_event_twice_writes_nothing_the_second_time()
     {
-        var scenario = await StorageScenario.CreateAsync(azurite.Server, annotate: true, anonymize: true);
+        var scenario = await StorageScenario.CreateAsync(azurite.Server);
         var photo = await scenario.UploadPhotoAsync("twice.png", PipelineFixture.Group(2));
         await RunAsync(scenario, photo.Name);
         var first = await scenario.SnapshotAsync();
@@ -95,7 +95,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     [Fact]
     public async Task A_corrupt_photo_gets_an_error_document_and_no_exception()
     {
-        var scenario = await StorageScenario.CreateAsync(azurite.Server, annotate: true, anonymize: true);
+        var scenario = await StorageScenario.CreateAsync(azurite.Server);
         var truncated = PipelineFixture.Astronaut()[..4000];
         await scenario.UploadPhotoAsync("broken.png", truncated);
 
@@ -133,7 +133,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     [MemberData(nameof(UnusualNames))]
     public async Task Names_with_spaces_unicode_and_slashes_get_valid_outputs(string photoName)
     {
-        var scenario = await StorageScenario.CreateAsync(azurite.Server, annotate: true, anonymize: true);
+        var scenario = await StorageScenario.CreateAsync(azurite.Server);
         var photo = await scenario.UploadPhotoAsync(photoName, PipelineFixture.Astronaut());
 
         await RunAsync(scenario, photoName);
@@ -175,7 +175,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
             onTrip: () => scenario.Photos.GetBlobClient("overwritten.png").Upload(BinaryData.FromBytes(PipelineFixture.Astronaut()), overwrite: true),
             failAfterTrip: false);
         var photo = azurite.Server.CreateClient(overwrite).GetBlobContainerClient(scenario.Options.PhotosContainer).GetBlobClient("overwritten.png");
-        using var processor = new PhotoProcessor(pipeline.Detector, scenario.Store(), Options.Create(scenario.Options), NullLogger<PhotoProcessor>.Instance);
+        using var processor = new PhotoProcessor(pipeline.Pipeline, scenario.Store(), Options.Create(scenario.Options), NullLogger<PhotoProcessor>.Instance);
 
         var outcome = await processor.ProcessAsync(photo, default);
 
@@ -261,15 +261,14 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     public async Task Concurrent_events_never_run_more_detections_than_the_cap(int cap)
     {
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
-        scenario.Options.MaxConcurrentDetections = cap;
         var bytes = PipelineFixture.Astronaut();
         for (var i = 0; i < 4; i++)
         {
             await scenario.UploadPhotoAsync($"burst/{i}.png", bytes);
         }
 
-        var counting = new ConcurrencyRecordingDetector(pipeline.Detector);
-        using var processor = new PhotoProcessor(counting, scenario.Store(), Options.Create(scenario.Options), NullLogger<PhotoProcessor>.Instance);
+        var counting = new ConcurrencyRecordingPipeline(pipeline.Pipeline);
+        using var processor = new PhotoProcessor(counting, scenario.Store(), Options.Create(scenario.Options with { MaxConcurrentDetections = cap }), NullLogger<PhotoProcessor>.Instance);
         var function = new DetectFaces(processor);
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => function.Run(PhotoClient(scenario, $"burst/{i}.png"), default))));
@@ -282,10 +281,9 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     public async Task A_burst_of_duplicate_events_detects_the_photo_once()
     {
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
-        scenario.Options.MaxConcurrentDetections = 1;
         await scenario.UploadPhotoAsync("popular.png", PipelineFixture.Astronaut());
-        var counting = new ConcurrencyRecordingDetector(pipeline.Detector);
-        using var processor = new PhotoProcessor(counting, scenario.Store(), Options.Create(scenario.Options), NullLogger<PhotoProcessor>.Instance);
+        var counting = new ConcurrencyRecordingPipeline(pipeline.Pipeline);
+        using var processor = new PhotoProcessor(counting, scenario.Store(), Options.Create(scenario.Options with { MaxConcurrentDetections = 1 }), NullLogger<PhotoProcessor>.Instance);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => processor.ProcessAsync(PhotoClient(scenario, "popular.png"), default))));
 
@@ -299,7 +297,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
         await scenario.UploadPhotoAsync("logged.png", PipelineFixture.Astronaut());
         var logger = new RecordingLogger<PhotoProcessor>();
-        using var processor = new PhotoProcessor(pipeline.Detector, scenario.Store(), Options.Create(scenario.Options), logger);
+        using var processor = new PhotoProcessor(pipeline.Pipeline, scenario.Store(), Options.Create(scenario.Options), logger);
 
         await new DetectFaces(processor).Run(PhotoClient(scenario, "logged.png"), default);
 
@@ -316,13 +314,13 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     private static BlobClient PhotoClient(StorageScenario scenario, string name) => scenario.Photos.GetBlobClient(name);
 
     private DetectFaces Function(StorageScenario scenario, BlobServiceClient? outputs = null) =>
-        new(new PhotoProcessor(pipeline.Detector, scenario.Store(outputs), Options.Create(scenario.Options), NullLogger<PhotoProcessor>.Instance));
+        new(new PhotoProcessor(pipeline.Pipeline, scenario.Store(outputs), Options.Create(scenario.Options), NullLogger<PhotoProcessor>.Instance));
 
     private Task RunAsync(StorageScenario scenario, string name) => Function(scenario).Run(PhotoClient(scenario, name), default);
 
     private async Task<PhotoOutcome> ProcessAsync(StorageScenario scenario, string name)
     {
-        using var processor = new PhotoProcessor(pipeline.Detector, scenario.Store(), Options.Create(scenario.Options), NullLogger<PhotoProcessor>.Instance);
+        using var processor = new PhotoProcessor(pipeline.Pipeline, scenario.Store(), Options.Create(scenario.Options), NullLogger<PhotoProcessor>.Instance);
         return await processor.ProcessAsync(PhotoClient(scenario, name), default);
     }
 }

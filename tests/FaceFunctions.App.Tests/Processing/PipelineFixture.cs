@@ -1,5 +1,4 @@
-using FaceFunctions.App.Configuration;
-using FaceFunctions.App.Processing;
+using FaceFunctions.Detection.Mtcnn;
 using FaceFunctions.Detection.Pipeline;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -12,16 +11,14 @@ public sealed class PipelineFixture : IDisposable
 {
     public PipelineFixture()
     {
-        Pipeline = PhotoPipeline.Create(PipelinePhotoDetector.Settings(
-            new FaceFunctionsOptions { MaxConcurrentDetections = 2, CropSize = 112, WriteAnnotated = true, WriteAnonymized = true },
-            new DetectionSettings { ExecutionProvider = "cpu", MinFaceSize = 20 },
-            new ImageLimitsSettings { MaxBytes = 50L * 1024 * 1024, MaxPixels = 100_000_000 }));
-        Detector = new PipelinePhotoDetector(Pipeline);
+        Pipeline = PhotoPipeline.Create(new PipelineOptions
+        {
+            Inference = new InferenceOptions { ExecutionProvider = ExecutionProvider.Cpu, Threads = 1 },
+            Output = new OutputOptions { WriteAnnotated = true, WriteAnonymized = true },
+        });
     }
 
     public PhotoPipeline Pipeline { get; }
-
-    public IPhotoDetector Detector { get; }
 
     /// <summary>NASA's public-domain astronaut portrait (one face), placed by tests/tools/setup-fixtures.sh.</summary>
     public static byte[] Astronaut() => File.ReadAllBytes(Fixture("astronaut.png"));

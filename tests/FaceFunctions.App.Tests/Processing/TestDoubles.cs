@@ -1,11 +1,11 @@
-using FaceFunctions.App.Processing;
+using FaceFunctions.Detection.Documents;
 using FaceFunctions.Detection.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace FaceFunctions.App.Tests.Processing;
 
-/// <summary>Runs the real detector and records how many detections ran at once.</summary>
-internal sealed class ConcurrencyRecordingDetector(IPhotoDetector inner) : IPhotoDetector
+/// <summary>Runs the real pipeline and records how many photos it processed at once.</summary>
+internal sealed class ConcurrencyRecordingPipeline(IPhotoPipeline inner) : IPhotoPipeline
 {
     private int _running;
     private int _maxConcurrent;
@@ -15,7 +15,9 @@ internal sealed class ConcurrencyRecordingDetector(IPhotoDetector inner) : IPhot
 
     public int Calls => Volatile.Read(ref _calls);
 
-    public PhotoResult Detect(Stream photo, string photoName, CancellationToken cancellationToken)
+    public DetectorInfo Detector => inner.Detector;
+
+    public async Task<PhotoResult> ProcessAsync(Stream photo, string sourceName, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _calls);
         var running = Interlocked.Increment(ref _running);
@@ -27,12 +29,17 @@ internal sealed class ConcurrencyRecordingDetector(IPhotoDetector inner) : IPhot
                 // Another thread raised the maximum meanwhile: compare again.
             }
 
-            return inner.Detect(photo, photoName, cancellationToken);
+            return await inner.ProcessAsync(photo, sourceName, cancellationToken);
         }
         finally
         {
             Interlocked.Decrement(ref _running);
         }
+    }
+
+    public void Dispose()
+    {
+        // The inner pipeline belongs to the fixture.
     }
 }
 

@@ -190,7 +190,7 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
     [InlineData("trailing.")]
     public async Task Any_blob_name_gets_valid_outputs_that_lead_back_to_it(string photoName)
     {
-        var scenario = await StorageScenario.CreateAsync(azurite.Server, annotate: true, anonymize: true);
+        var scenario = await StorageScenario.CreateAsync(azurite.Server);
         var photo = await scenario.UploadPhotoAsync(photoName, [7]);
         var names = OutputNames.For(photoName);
         var output = Output(faces: 2, extras: true);
@@ -209,7 +209,7 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task An_error_document_replaces_faces_and_removes_the_old_privacy_copies()
     {
-        var scenario = await StorageScenario.CreateAsync(azurite.Server, annotate: true, anonymize: true);
+        var scenario = await StorageScenario.CreateAsync(azurite.Server);
         var names = OutputNames.For("became-corrupt.jpg");
         var good = await scenario.UploadPhotoAsync("became-corrupt.jpg", [1]);
         var faces = Output(faces: 2, extras: true);

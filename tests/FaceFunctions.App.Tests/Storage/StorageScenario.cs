@@ -31,7 +31,7 @@ internal sealed class StorageScenario
 
     public ResultContainers Containers { get; }
 
-    public static async Task<StorageScenario> CreateAsync(AzuriteServer server, bool annotate = false, bool anonymize = false)
+    public static async Task<StorageScenario> CreateAsync(AzuriteServer server)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5));
         var options = new FaceFunctionsOptions
@@ -41,10 +41,7 @@ internal sealed class StorageScenario
             FacesContainer = $"faces-{id}",
             AnnotatedContainer = $"annotated-{id}",
             AnonymizedContainer = $"anonymized-{id}",
-            WriteAnnotated = annotate,
-            WriteAnonymized = anonymize,
             MaxConcurrentDetections = 2,
-            CropSize = 112,
         };
         var scenario = new StorageScenario(server, options);
         foreach (var container in new[] { options.PhotosContainer, options.DetectionsContainer, options.FacesContainer, options.AnnotatedContainer, options.AnonymizedContainer })

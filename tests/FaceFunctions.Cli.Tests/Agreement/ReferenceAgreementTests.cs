@@ -21,30 +21,30 @@ public sealed class ReferenceAgreementTests(ITestOutputHelper output)
     private const double MaximumLandmarkError = 0.02;
 
     [SharedDataFact]
-    public void Free_photos_and_wider_dev_agree_with_the_reference() =>
-        Check(CropBorder.Zero, MinimumShare);
+    public Task Free_photos_and_wider_dev_agree_with_the_reference() =>
+        CheckAsync(CropBorder.Zero, MinimumShare);
 
     [SharedDataFact]
-    public void With_the_references_border_the_agreement_is_closer_still() =>
-        Check(CropBorder.Clamp, MinimumShareWithReferenceBorder);
+    public Task With_the_references_border_the_agreement_is_closer_still() =>
+        CheckAsync(CropBorder.Clamp, MinimumShareWithReferenceBorder);
 
     [SharedDataFact]
-    public void No_face_is_reported_on_the_no_face_photos()
+    public async Task No_face_is_reported_on_the_no_face_photos()
     {
-        using var pipeline = PhotoPipeline.Create(new PipelineSettings { WriteCrops = false });
+        using var pipeline = PhotoPipeline.Create(new PipelineOptions { Output = new OutputOptions { WriteCrops = false } });
         foreach (var name in new[] { "skimage_chelsea_cat_cc0_noface.png", "skimage_coffee_cc0_noface.png" })
         {
             using var stream = File.OpenRead(SharedData.Path("data", "free", name));
-            Assert.Empty(pipeline.Process(stream, name).Document.Faces!);
+            Assert.Empty((await pipeline.ProcessAsync(stream, name)).Document.Faces!);
         }
     }
 
-    private void Check(CropBorder border, double minimumShare)
+    private async Task CheckAsync(CropBorder border, double minimumShare)
     {
         int matched = 0, total = 0;
         foreach (var (set, referenceFile) in new[] { ("free", "facenet-pytorch-free.jsonl"), ("wider-dev", "facenet-pytorch-wider-dev.jsonl") })
         {
-            var parity = Parity(set, referenceFile, border);
+            var parity = await ParityAsync(set, referenceFile, border);
             output.WriteLine($"{set} ({border}): {parity.Matched}/{parity.ReferenceFaces} reference faces found at IoU >= 0.8 ({parity.MatchRate:P1}), median IoU {parity.MedianIou:F3}, landmark error {parity.LandmarkError:P2} of the box diagonal, {parity.ExtraFaces} extra faces");
             Assert.True(parity.LandmarkError <= MaximumLandmarkError, $"{set}: landmark error {parity.LandmarkError:P2}");
             matched += parity.Matched;
@@ -56,19 +56,19 @@ public sealed class ReferenceAgreementTests(ITestOutputHelper output)
         Assert.True(share >= minimumShare, $"{matched}/{total} = {share:P1} of the reference faces found at IoU >= 0.8");
     }
 
-    private ParityReport Parity(string set, string referenceFile, CropBorder border)
+    private static async Task<ParityReport> ParityAsync(string set, string referenceFile, CropBorder border)
     {
         // Every photo the reference ran on, keyed by its path inside the set's folder.
         var setRoot = SharedData.Path("data", set);
         var marker = $"data/{set}/";
         var reference = DetectionsReader.ReadJsonl(SharedData.Path("reference", referenceFile))
             .ToDictionary(d => d.Source.Name[(d.Source.Name.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..], StringComparer.Ordinal);
-        using var pipeline = PhotoPipeline.Create(new PipelineSettings { WriteCrops = false, Detection = new DetectionOptions { Border = border } });
+        using var pipeline = PhotoPipeline.Create(new PipelineOptions { Output = new OutputOptions { WriteCrops = false }, Detection = new DetectionOptions { Border = border } });
         var documents = new Dictionary<string, DetectionDocument>(StringComparer.Ordinal);
         foreach (var image in reference.Keys)
         {
             using var stream = File.OpenRead(Path.Combine(setRoot, image));
-            documents[image] = pipeline.Process(stream, image).Document;
+            documents[image] = (await pipeline.ProcessAsync(stream, image)).Document;
         }
 
         return Evaluator.CompareWithReference(reference, documents);

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using FaceFunctions.Cli.Commands;
 using FaceFunctions.Cli.Evaluation;
 using FaceFunctions.Detection.Documents;
+using FaceFunctions.Detection.Pipeline;
 using static FaceFunctions.Cli.Tests.Evaluation.Docs;
 
 namespace FaceFunctions.Cli.Tests.Evaluation;
@@ -26,7 +26,8 @@ public sealed class EvalCommandTests : IDisposable
 
         Assert.True(exit == 0, stderr);
         Assert.Contains("0.6667", stdout, StringComparison.Ordinal);
-        Assert.Equal(new PhotoDetectorSettings(24, 2), detector.Settings);
+        Assert.Equal(24, detector.Options!.Detection.MinFaceSize);
+        Assert.Equal(2, detector.Options.Inference.Threads);
         Assert.True(detector.Disposed);
         using var report = JsonDocument.Parse(File.ReadAllText(reportPath));
         var all = report.RootElement.GetProperty("evaluation").GetProperty("all");
@@ -85,7 +86,7 @@ public sealed class EvalCommandTests : IDisposable
 
     [Theory]
     [InlineData("--min-face", "5")]
-    [InlineData("--threads", "0")]
+    [InlineData("--threads", "-1")]
     public void Nonsense_options_are_usage_errors(string option, string value)
     {
         var annotations = WriteSet();
@@ -119,7 +120,7 @@ public sealed class EvalCommandTests : IDisposable
         var (exit, _, stderr) = Run(detector, "--annotations", annotations, "--report", Path.Combine(_dir.FullName, "no", "such", "dir", "r.json"));
 
         Assert.Equal(1, exit);
-        Assert.Null(detector.Settings);
+        Assert.Null(detector.Options);
         Assert.Contains("r.json", stderr, StringComparison.Ordinal);
     }
 
@@ -147,9 +148,8 @@ public sealed class EvalCommandTests : IDisposable
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exit = EvalCommand.Create(settings => detector.Start(settings))
-            .Parse(args)
-            .Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        var exit = CliApp.RunAsync(["eval", .. args], (options, _) => detector.Start(options), new InvocationConfiguration { Output = stdout, Error = stderr })
+            .GetAwaiter().GetResult();
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
@@ -172,22 +172,25 @@ public sealed class EvalCommandTests : IDisposable
     /// A detector that answers with detections already made (by another detector or by hand), looked up by
     /// the photo's path relative to the images root; a photo it has no answer for gets no faces.
     /// </summary>
-    private sealed class ReplayDetector(string root, IReadOnlyDictionary<string, DetectionDocument> answers) : IPhotoDetector
+    private sealed class ReplayDetector(string root, IReadOnlyDictionary<string, DetectionDocument> answers) : IPhotoPipeline
     {
-        public PhotoDetectorSettings? Settings { get; private set; }
+        public PipelineOptions? Options { get; private set; }
 
         public bool Disposed { get; private set; }
 
-        public ReplayDetector Start(PhotoDetectorSettings settings)
+        public DetectorInfo Detector { get; } = new() { Models = new string('0', 64), MinFaceSize = 20, ScaleFactor = 0.709f, Thresholds = [0.6f, 0.7f, 0.7f] };
+
+        public ReplayDetector Start(PipelineOptions options)
         {
-            (Settings, Disposed) = (settings, false);
+            (Options, Disposed) = (options, false);
             return this;
         }
 
-        public DetectionDocument Detect(string imagePath)
+        public Task<PhotoResult> ProcessAsync(Stream photo, string sourceName, CancellationToken cancellationToken = default)
         {
-            var key = Path.GetRelativePath(root, imagePath).Replace('\\', '/');
-            return (answers.TryGetValue(key, out var document) ? document : Document(key)) with { Source = new SourceInfo { Name = imagePath } };
+            var key = Path.GetRelativePath(root, sourceName).Replace('\\', '/');
+            var document = (answers.TryGetValue(key, out var answer) ? answer : Document(key)) with { Source = new SourceInfo { Name = sourceName } };
+            return Task.FromResult(new PhotoResult { Document = document });
         }
 
         public void Dispose() => Disposed = true;

@@ -109,7 +109,7 @@ public sealed class LocalUploadCommandTests(AzuriteFixture azurite) : IDisposabl
         var (exit, _, error) = await RunAsync(Path.Combine(_files.FullName, "absent.jpg"), "--connection", azurite.Server.ConnectionString, "--function-url", host.BaseUrl.AbsoluteUri);
 
         Assert.Equal(2, exit);
-        Assert.Contains("No such file", error, StringComparison.Ordinal);
+        Assert.Contains("no such file", error, StringComparison.Ordinal);
         Assert.Empty(host.Requests);
     }
 

@@ -57,8 +57,8 @@ public sealed class MicroBatcherTests
     {
         using var astronaut = Fixtures.Load(Fixtures.Astronaut);
         using var camera = Fixtures.Load(Fixtures.Camera);
-        using var plain = MtcnnDetector.Create(ModelSet.Load(), new DetectorSettings { ExecutionProvider = ExecutionProvider.Cpu, Threads = 1 });
-        using var batching = MtcnnDetector.Create(ModelSet.Load(), new DetectorSettings { ExecutionProvider = ExecutionProvider.Cpu, Threads = 1, BatchAcrossPhotos = true });
+        using var plain = MtcnnDetector.Create(ModelSet.Load(), new InferenceOptions { ExecutionProvider = ExecutionProvider.Cpu, Threads = 1 });
+        using var batching = MtcnnDetector.Create(ModelSet.Load(), new InferenceOptions { ExecutionProvider = ExecutionProvider.Cpu, Threads = 1, BatchAcrossPhotos = true });
         var expected = new[] { plain.Detect(astronaut, DetectionOptions.Default).Faces, plain.Detect(camera, DetectionOptions.Default).Faces };
 
         var results = new IReadOnlyList<DetectedFace>[6];

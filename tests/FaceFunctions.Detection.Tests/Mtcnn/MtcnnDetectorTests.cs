@@ -106,7 +106,7 @@ public sealed class MtcnnDetectorTests(DetectorFixture fixture) : IClassFixture<
     public void Scanning_large_levels_in_tiles_changes_nothing()
     {
         using var photo = Fixtures.Load(Fixtures.Astronaut);
-        using var tiler = MtcnnDetector.Create(ModelSet.Load(), new DetectorSettings { ExecutionProvider = ExecutionProvider.Cpu, PNetTilePixels = 64 * 64 });
+        using var tiler = MtcnnDetector.Create(ModelSet.Load(), new InferenceOptions { ExecutionProvider = ExecutionProvider.Cpu, PNetTilePixels = 64 * 64 });
 
         var whole = _detector.Detect(photo, DetectionOptions.Default).Faces;
         var tiled = tiler.Detect(photo, DetectionOptions.Default).Faces;
@@ -172,7 +172,7 @@ public sealed class MtcnnDetectorTests(DetectorFixture fixture) : IClassFixture<
     [Fact]
     public void A_disposed_detector_refuses_to_detect()
     {
-        var detector = MtcnnDetector.Create(ModelSet.Load(), new DetectorSettings { ExecutionProvider = ExecutionProvider.Cpu });
+        var detector = MtcnnDetector.Create(ModelSet.Load(), new InferenceOptions { ExecutionProvider = ExecutionProvider.Cpu });
         detector.Dispose();
         using var image = new Image<Rgb24>(64, 64);
 
@@ -182,7 +182,7 @@ public sealed class MtcnnDetectorTests(DetectorFixture fixture) : IClassFixture<
     [Fact]
     public void Cuda_on_a_build_or_machine_without_it_fails_fast_with_a_clear_message()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => MtcnnDetector.Create(ModelSet.Load(), new DetectorSettings { ExecutionProvider = ExecutionProvider.Cuda }));
+        var error = Assert.Throws<InvalidOperationException>(() => MtcnnDetector.Create(ModelSet.Load(), new InferenceOptions { ExecutionProvider = ExecutionProvider.Cuda }));
 
         Assert.Contains("CUDA", error.Message, StringComparison.Ordinal);
         Assert.Contains("auto", error.Message, StringComparison.Ordinal);
@@ -192,7 +192,7 @@ public sealed class MtcnnDetectorTests(DetectorFixture fixture) : IClassFixture<
     public void Auto_uses_the_cpu_where_cuda_cannot_load_and_warns_only_when_cuda_was_possible()
     {
         var warnings = new List<string>();
-        using var detector = MtcnnDetector.Create(ModelSet.Load(), new DetectorSettings { ExecutionProvider = ExecutionProvider.Auto }, new ListLogger(warnings));
+        using var detector = MtcnnDetector.Create(ModelSet.Load(), new InferenceOptions { ExecutionProvider = ExecutionProvider.Auto }, new ListLogger(warnings));
 
         Assert.Equal("cpu", detector.ExecutionProviderInUse);
         if (MtcnnDetector.IsGpuBuild)

@@ -10,14 +10,14 @@ namespace FaceFunctions.Detection.Tests.Pipeline;
 
 public sealed class PhotoPipelineTests
 {
-    private static readonly PipelineSettings Cpu = new() { Detector = new DetectorSettings { ExecutionProvider = ExecutionProvider.Cpu, Threads = 2 } };
+    private static readonly PipelineOptions Cpu = new() { Inference = new InferenceOptions { ExecutionProvider = ExecutionProvider.Cpu, Threads = 2 } };
 
     [Fact]
-    public void A_photo_yields_a_complete_document_and_one_aligned_crop_per_face()
+    public async Task A_photo_yields_a_complete_document_and_one_aligned_crop_per_face()
     {
         using var pipeline = PhotoPipeline.Create(Cpu);
 
-        var result = pipeline.Process(new MemoryStream(Fixtures.Bytes(Fixtures.Astronaut)), "portraits/astronaut.png");
+        var result = (await pipeline.ProcessAsync(new MemoryStream(Fixtures.Bytes(Fixtures.Astronaut)), "portraits/astronaut.png"));
 
         var document = result.Document;
         Assert.False(result.IsError);
@@ -36,10 +36,10 @@ public sealed class PhotoPipelineTests
     }
 
     [Fact]
-    public void Crop_locations_are_the_writers_choice()
+    public async Task Crop_locations_are_the_writers_choice()
     {
         using var pipeline = PhotoPipeline.Create(Cpu);
-        var result = pipeline.Process(new MemoryStream(Fixtures.Bytes(Fixtures.Astronaut)), "astronaut.png");
+        var result = (await pipeline.ProcessAsync(new MemoryStream(Fixtures.Bytes(Fixtures.Astronaut)), "astronaut.png"));
 
         var document = result.DocumentWithCrops(c => $"out/astronaut.faces/{c.Index}{c.Image.Extension}");
 
@@ -47,11 +47,11 @@ public sealed class PhotoPipelineTests
     }
 
     [Fact]
-    public void Crop_size_and_format_follow_the_settings_and_previews_are_photo_sized()
+    public async Task Crop_size_and_format_follow_the_settings_and_previews_are_photo_sized()
     {
-        using var pipeline = PhotoPipeline.Create(Cpu with { CropSize = 224, CropFormat = CropFormat.Png, Annotate = true, Anonymize = true });
+        using var pipeline = PhotoPipeline.Create(Cpu with { Output = new OutputOptions { CropSize = 224, CropFormat = CropFormat.Png, WriteAnnotated = true, WriteAnonymized = true } });
 
-        var result = pipeline.Process(new MemoryStream(Fixtures.Bytes(Fixtures.Astronaut)), "astronaut.png");
+        var result = (await pipeline.ProcessAsync(new MemoryStream(Fixtures.Bytes(Fixtures.Astronaut)), "astronaut.png"));
 
         var crop = Assert.Single(result.Crops);
         Assert.Equal("image/png", crop.Image.ContentType);
@@ -66,11 +66,11 @@ public sealed class PhotoPipelineTests
     }
 
     [Fact]
-    public void Without_crops_the_document_still_lists_every_face()
+    public async Task Without_crops_the_document_still_lists_every_face()
     {
-        using var pipeline = PhotoPipeline.Create(Cpu with { WriteCrops = false });
+        using var pipeline = PhotoPipeline.Create(Cpu with { Output = new OutputOptions { WriteCrops = false } });
 
-        var result = pipeline.Process(new MemoryStream(Fixtures.Bytes(Fixtures.Astronaut)), "astronaut.png");
+        var result = (await pipeline.ProcessAsync(new MemoryStream(Fixtures.Bytes(Fixtures.Astronaut)), "astronaut.png"));
 
         Assert.Single(result.Document.Faces!);
         Assert.Empty(result.Crops);
@@ -83,7 +83,7 @@ public sealed class PhotoPipelineTests
     [InlineData("tiff", "UnsupportedFormat")]
     [InlineData("huge", "TooLarge")]
     [InlineData("truncated", "Corrupt")]
-    public void A_photo_that_cannot_be_processed_gets_an_error_document_not_an_exception(string kind, string code)
+    public async Task A_photo_that_cannot_be_processed_gets_an_error_document_not_an_exception(string kind, string code)
     {
         using var pipeline = PhotoPipeline.Create(Cpu);
         using var astronaut = Fixtures.Load(Fixtures.Astronaut);
@@ -97,7 +97,7 @@ public sealed class PhotoPipelineTests
             _ => TestImages.Truncated(TestImages.Jpeg(astronaut), 0.3),
         };
 
-        var result = pipeline.Process(new MemoryStream(bytes), $"bad/{kind}.jpg");
+        var result = (await pipeline.ProcessAsync(new MemoryStream(bytes), $"bad/{kind}.jpg"));
 
         Assert.True(result.IsError);
         Assert.Equal(code, result.Document.Error!.Code);
@@ -108,10 +108,10 @@ public sealed class PhotoPipelineTests
     }
 
     [Fact]
-    public void Documents_serialise_with_the_published_names()
+    public async Task Documents_serialise_with_the_published_names()
     {
         using var pipeline = PhotoPipeline.Create(Cpu);
-        var document = pipeline.Process(new MemoryStream(Fixtures.Bytes(Fixtures.Astronaut)), "a.png").Document;
+        var document = (await pipeline.ProcessAsync(new MemoryStream(Fixtures.Bytes(Fixtures.Astronaut)), "a.png")).Document;
 
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(document, DetectionDocumentJsonContext.Default.DetectionDocument));
 

@@ -1,11 +1,15 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace FaceFunctions.Detection.Mtcnn;
 
-/// <summary>How the detector is hosted: which execution provider, and how many threads it may use.</summary>
-public sealed record DetectorSettings
+/// <summary>Where and how the networks run: which execution provider, and how many threads one detection may use.</summary>
+public sealed record InferenceOptions
 {
+    [EnumDataType(typeof(ExecutionProvider), ErrorMessage = "{0} must be auto, cpu or cuda.")]
     public ExecutionProvider ExecutionProvider { get; init; } = ExecutionProvider.Auto;
 
     /// <summary>Threads one detection may use; 0 = one per core. Every thread the detector runs counts against it.</summary>
+    [Range(0, 1024, ErrorMessage = "{0} must be from {1} (one per core) to {2}.")]
     public int Threads { get; init; }
 
     /// <summary>
@@ -14,6 +18,7 @@ public sealed record DetectorSettings
     /// 128 K pixels keeps `detect` on a 12-megapixel photo under 350 MB and was no slower than larger tiles
     /// (docs/performance.md).
     /// </summary>
+    [Range(64 * 64, int.MaxValue, ErrorMessage = "{0} must be at least {1}.")]
     public int PNetTilePixels { get; init; } = 1 << 17;
 
     /// <summary>
@@ -23,27 +28,10 @@ public sealed record DetectorSettings
     public bool? BatchAcrossPhotos { get; init; }
 
     /// <summary>How long the first crops of a shared batch wait for other photos' crops.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01", ErrorMessage = "{0} must be from {1} to {2}.")]
     public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(2);
 
-    public DetectorSettings Validate()
-    {
-        if (Threads < 0 || Threads > 1024)
-        {
-            throw new ArgumentException($"Threads must be between 0 (one per core) and 1024, not {Threads}.", nameof(Threads));
-        }
-
-        if (PNetTilePixels < 64 * 64)
-        {
-            throw new ArgumentException($"PNetTilePixels must be at least {64 * 64}, not {PNetTilePixels}.", nameof(PNetTilePixels));
-        }
-
-        if (BatchWindow < TimeSpan.Zero || BatchWindow > TimeSpan.FromSeconds(1))
-        {
-            throw new ArgumentException($"BatchWindow must be between 0 and 1 second, not {BatchWindow}.", nameof(BatchWindow));
-        }
-
-        return this;
-    }
-
     internal int EffectiveThreads => Threads == 0 ? Environment.ProcessorCount : Threads;
+
+    public InferenceOptions Validate() => OptionsValidation.ThrowIfInvalid(this);
 }
