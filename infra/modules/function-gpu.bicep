@@ -148,7 +148,8 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
         }
       ]
       scale: {
-        // Scale to zero: an idle deployment holds no GPU and costs nothing for compute.
+        // Scale to zero: an idle deployment holds no GPU and costs nothing for compute. The post-deploy hook holds one
+        // replica while it reads the key and Event Grid validates the subscription, then sets this back to 0.
         minReplicas: 0
         maxReplicas: maxReplicas
       }
