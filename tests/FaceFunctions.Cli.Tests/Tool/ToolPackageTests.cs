@@ -9,7 +9,7 @@ namespace FaceFunctions.Cli.Tests.Tool;
 /// facefunctions as a .NET tool, the way a user gets it: `dotnet pack` the CLI, `dotnet tool install` the package
 /// into a tool path from that folder alone (a NuGet config with no other source, so nothing is fetched), and run the
 /// installed `facefunctions detect`. The models travel inside the package and are still verified when they load.
-/// About a minute (the pack publishes the CLI): filter it out with --filter "Category!=ToolPackage" while iterating.
+/// One to two minutes (the pack publishes the CLI): filter it out with --filter "Category!=ToolPackage" while iterating.
 /// </summary>
 [Trait("Category", "ToolPackage")]
 public sealed class ToolPackageTests : IDisposable
