@@ -68,6 +68,9 @@ param maxBytes int = 52428800
 @maxValue(536870911)
 param maxPixels int = 100000000
 
+@description('Object id of the user, group or service principal allowed to upload photos (Storage Blob Data Contributor on the photos container only). Defaults to the identity running the deployment; empty: nobody.')
+param principalId string = deployer().objectId
+
 @description('Days deleted or overwritten blobs can be recovered.')
 @minValue(1)
 @maxValue(365)
@@ -164,6 +167,8 @@ module roles 'modules/roles.bicep' = {
     storageAccountName: names.storage
     appInsightsName: names.appInsights
     containerRegistryName: isFlex ? '' : names.registry
+    photosContainerName: containers.photos
+    uploaderPrincipalId: principalId
   }
 }
 

@@ -14,3 +14,6 @@ param gpuImage = readEnvironmentVariable('SERVICE_APP_IMAGE_NAME', '')
 param writeAnnotated = bool(readEnvironmentVariable('WRITE_ANNOTATED', 'false'))
 param writeAnonymized = bool(readEnvironmentVariable('WRITE_ANONYMIZED', 'false'))
 param maxConcurrentDetections = readEnvironmentVariable('MAX_CONCURRENT_DETECTIONS', '')
+// principalId (who may upload photos: Storage Blob Data Contributor on the photos container) is left to main.bicep's
+// default, the identity running the deployment. To choose another principal, or nobody, set it here:
+//   param principalId = '<object id>'   (or '' for none)

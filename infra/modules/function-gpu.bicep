@@ -48,6 +48,23 @@ var replicaSizes = {
 // Until azd has pushed the app image, run the plain Functions host image so the app can be created.
 var placeholderImage = 'mcr.microsoft.com/azure-functions/dotnet-isolated:4-dotnet-isolated10.0'
 
+// Settings the Functions host needs on Container Apps only (Flex takes the runtime from functionAppConfig and keeps
+// keys in blob storage by default); SettingNames.ContainerHost lists the same three.
+var containerHostSettings = {
+  // As Microsoft's Functions-on-Container-Apps samples set them: the worker runtime explicitly (not only through
+  // the base image), and host logs on the console, where Container Apps collects them (az containerapp logs show).
+  FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'
+  AzureFunctionsJobHost__Logging__Console__IsEnabled: 'true'
+  // Where the host keeps its keys. Functions on Container Apps default to the Container Apps secret store
+  // ("containerapp"), which the host only reads: it never generates a key there (Learn: "Configure Functions host
+  // key storage on Azure Container Apps"; azure-functions-host ContainerAppsSecretsRepository.WriteAsync throws).
+  // The blob extension's system key (blobs_extension), which the Event Grid webhook URL carries, would then never
+  // exist. "blob" is a backend that page lists for Container Apps and the only one that generates keys: they go to
+  // the azure-webjobs-secrets container of the AzureWebJobsStorage account, reached with the same identity-based
+  // connection, whose identity already holds Storage Blob Data Owner there (roles.bicep).
+  AzureWebJobsSecretStorageType: 'blob'
+}
+
 resource environment 'Microsoft.App/managedEnvironments@2025-07-01' = {
   name: environmentName
   location: location
@@ -57,7 +74,8 @@ resource environment 'Microsoft.App/managedEnvironments@2025-07-01' = {
     appLogsConfiguration: {
       destination: 'azure-monitor'
     }
-    // A GPU profile can only be added when the environment is created.
+    // The serverless GPU profile next to the Consumption one. A GPU profile can also be added to an existing
+    // environment later (az containerapp env workload-profile add); this module creates both at once.
     workloadProfiles: [
       {
         name: 'Consumption'
@@ -122,7 +140,7 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
         {
           name: 'app'
           image: empty(image) ? placeholderImage : image
-          env: [for setting in items(appSettings): { name: setting.key, value: setting.value }]
+          env: [for setting in items(union(appSettings, containerHostSettings)): { name: setting.key, value: setting.value }]
           resources: {
             cpu: replicaSizes[gpuProfileType].cpu
             memory: replicaSizes[gpuProfileType].memory
@@ -130,7 +148,8 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
         }
       ]
       scale: {
-        // Scale to zero: an idle deployment holds no GPU and costs nothing for compute.
+        // Scale to zero: an idle deployment holds no GPU and costs nothing for compute. The post-deploy hook holds one
+        // replica while it reads the key and Event Grid validates the subscription, then sets this back to 0.
         minReplicas: 0
         maxReplicas: maxReplicas
       }

@@ -1,4 +1,5 @@
-// Role assignments for the app's identity, each scoped as narrowly as the app allows.
+// Role assignments for the app's identity, each scoped as narrowly as the app allows, and the one data role of the
+// person (or pipeline) who uploads photos.
 
 @description('Name of the app\'s user-assigned identity.')
 param identityName string
@@ -12,9 +13,16 @@ param appInsightsName string
 @description('Name of the container registry the GPU app pulls from; empty in flex mode.')
 param containerRegistryName string = ''
 
+@description('Container photos are uploaded to.')
+param photosContainerName string
+
+@description('Object id of the principal that uploads photos (user, group or service principal); empty: none.')
+param uploaderPrincipalId string
+
 // Built-in role definition ids (the same in every tenant).
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0fdd7049'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -30,6 +38,16 @@ var principalId = identity.properties.principalId
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01' existing = {
+  parent: storage
+  name: 'default'
+}
+
+resource photos 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' existing = {
+  parent: blobService
+  name: photosContainerName
 }
 
 resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
@@ -98,5 +116,19 @@ resource acrPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!emp
     principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.acrPull)
+  }
+}
+
+// The uploader's role: with shared keys disabled, `az storage blob upload --auth-mode login` needs a data role, and
+// without this one the first upload after `azd up` is refused (403) until someone grants it by hand. Contributor
+// (read, write, delete) on the photos container only: the uploader cannot read or change results, host state or keys.
+// principalType is left out on purpose: the deployer may be a user or a pipeline's service principal, and a wrong
+// type fails the assignment, while the type only speeds up assignments to principals created moments before.
+resource uploader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(uploaderPrincipalId)) {
+  name: guid(photos.id, uploaderPrincipalId, roles.storageBlobDataContributor)
+  scope: photos
+  properties: {
+    principalId: uploaderPrincipalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
   }
 }

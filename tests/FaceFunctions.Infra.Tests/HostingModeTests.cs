@@ -1,3 +1,5 @@
+using FaceFunctions.App.Configuration;
+
 namespace FaceFunctions.Infra.Tests;
 
 /// <summary>flex deploys a Flex Consumption app; gpu deploys a Functions container app on a serverless GPU.</summary>
@@ -78,6 +80,38 @@ public sealed class HostingModeTests(Snapshots snapshots)
 
         Assert.Equal("azure-monitor", (string?)environment["appLogsConfiguration"]!["destination"]);
         Assert.Single(snapshots.Gpu.OfType("Microsoft.Insights/diagnosticSettings"));
+    }
+
+    [Fact]
+    public void GpuHostKeepsItsKeysInBlobStorageSoItCanCreateTheBlobExtensionsSystemKey()
+    {
+        // Left unset, Functions on Container Apps use the read-only Container Apps secret store, where the host never
+        // creates the blobs_extension key the Event Grid subscription needs (the reason is in function-gpu.bicep).
+        var settings = AppSettings.Of(snapshots.Gpu, "gpu");
+
+        Assert.Equal("blob", AppSettings.ValueOf(settings, "AzureWebJobsSecretStorageType"));
+        // The keys land in azure-webjobs-secrets of the AzureWebJobsStorage account, reached with the app's identity,
+        // which owns the blob data of that account.
+        Assert.Equal("managedidentity", AppSettings.ValueOf(settings, "AzureWebJobsStorage__credential"));
+        Assert.Equal($"[{ModuleOutput("storage", "blobEndpoint")}]", AppSettings.ValueOf(settings, "AzureWebJobsStorage__blobServiceUri"));
+        Assert.Null(snapshots.Gpu.Single(ResourceTypes.ContainerApp).Properties()["template"]!["volumes"]);
+    }
+
+    [Fact]
+    public void GpuContainerNamesItsWorkerRuntimeAndLogsTheHostToTheConsole()
+    {
+        var settings = AppSettings.Of(snapshots.Gpu, "gpu");
+
+        Assert.Equal("dotnet-isolated", AppSettings.ValueOf(settings, "FUNCTIONS_WORKER_RUNTIME"));
+        Assert.Equal("true", AppSettings.ValueOf(settings, "AzureFunctionsJobHost__Logging__Console__IsEnabled"));
+    }
+
+    [Fact]
+    public void FlexSetsNoneOfTheContainerOnlyHostSettings()
+    {
+        var names = AppSettings.Of(snapshots.Flex, "flex").Select(setting => setting.Name);
+
+        Assert.Empty(names.Intersect(SettingNames.ContainerHost, StringComparer.OrdinalIgnoreCase));
     }
 
     /// <summary>How the prediction refers to an output of a module of main.bicep, known only at deployment.</summary>

@@ -16,6 +16,9 @@ public sealed class RoleAssignmentTests(Snapshots snapshots)
 
     private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0fdd7049";
 
+    /// <summary>How the prediction writes main.bicep's default principalId, the identity running the deployment.</summary>
+    private const string DeployerExpression = "[deployer().objectId]";
+
     [Fact]
     public void FlexIdentityHasTheThreeRolesPlusTheHostsTableRole()
     {
@@ -65,33 +68,86 @@ public sealed class RoleAssignmentTests(Snapshots snapshots)
 
     [Theory]
     [MemberData(nameof(Snapshots.Modes), MemberType = typeof(Snapshots))]
+    public void TheDeployerMayUploadToThePhotosContainerAndNothingElse(string mode)
+    {
+        var role = Assert.Single(UploaderRoles(snapshots.Mode(mode)));
+
+        Assert.Equal(StorageBlobDataContributor, role.RoleId);
+        Assert.EndsWith("/blobServices/default/containers/photos", role.Scope, StringComparison.Ordinal);
+        // The deployer may be a user or a pipeline's service principal: no principal type is claimed.
+        Assert.Null(role.PrincipalType);
+    }
+
+    [Fact]
+    public void AnEmptyPrincipalIdGrantsNoUploaderRole()
+    {
+        Assert.Empty(UploaderRoles(snapshots.RolesWithoutUploader));
+        Assert.Equal(4, AppIdentityRoles(snapshots.RolesWithoutUploader).Count());
+    }
+
+    [Fact]
+    public void AnExplicitPrincipalIdIsTheUploader()
+    {
+        var role = Assert.Single(UploaderRoles(snapshots.RolesWithUploader));
+
+        Assert.Equal(Snapshots.ExplicitUploader, role.PrincipalExpression);
+        Assert.EndsWith("/blobServices/default/containers/photos", role.Scope, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Snapshots.Modes), MemberType = typeof(Snapshots))]
     public void NoOtherPrincipalGetsARole(string mode)
     {
         var snapshot = snapshots.Mode(mode);
 
         Assert.All(RoleAssignments(snapshot), role => Assert.True(
             role.PrincipalExpression.Contains(ResourceTypes.Identity, StringComparison.Ordinal)
-            || role.PrincipalExpression.Contains(ResourceTypes.SystemTopic, StringComparison.Ordinal),
+            || role.PrincipalExpression.Contains(ResourceTypes.SystemTopic, StringComparison.Ordinal)
+            || role.PrincipalExpression == DeployerExpression,
             $"Unexpected principal {role.PrincipalExpression}"));
     }
 
     private static IEnumerable<Assignment> AppIdentityRoles(DeploymentSnapshot snapshot) =>
         RoleAssignments(snapshot).Where(role => role.PrincipalExpression.Contains(ResourceTypes.Identity, StringComparison.Ordinal));
 
+    /// <summary>Roles of principals that are neither the app's identity nor the Event Grid topic's.</summary>
+    private static IEnumerable<Assignment> UploaderRoles(DeploymentSnapshot snapshot) =>
+        RoleAssignments(snapshot).Where(role =>
+            !role.PrincipalExpression.Contains(ResourceTypes.Identity, StringComparison.Ordinal)
+            && !role.PrincipalExpression.Contains(ResourceTypes.SystemTopic, StringComparison.Ordinal));
+
     private static IEnumerable<Assignment> RoleAssignments(DeploymentSnapshot snapshot) =>
         snapshot.OfType(ResourceTypes.RoleAssignment).Select(Assignment.Of);
 
-    private readonly record struct Assignment(string RoleId, string Scope, string PrincipalExpression)
+    private readonly record struct Assignment(string RoleId, string Scope, string PrincipalExpression, string? PrincipalType)
     {
         public static Assignment Of(JsonObject resource)
         {
             var id = (string)resource["id"]!;
             var properties = resource.Properties();
-            Assert.Equal("ServicePrincipal", (string?)properties["principalType"]);
-            return new Assignment(
+            var assignment = new Assignment(
                 ((string)properties["roleDefinitionId"]!).Split('/')[^1],
-                id[..id.IndexOf("/providers/Microsoft.Authorization/roleAssignments/", StringComparison.Ordinal)],
-                (string)properties["principalId"]!);
+                ScopeOf(id),
+                (string)properties["principalId"]!,
+                (string?)properties["principalType"]);
+            // The managed identities are service principals, and saying so avoids replication delays.
+            if (assignment.PrincipalExpression.Contains(ResourceTypes.Identity, StringComparison.Ordinal)
+                || assignment.PrincipalExpression.Contains(ResourceTypes.SystemTopic, StringComparison.Ordinal))
+            {
+                Assert.Equal("ServicePrincipal", assignment.PrincipalType);
+            }
+
+            return assignment;
+        }
+
+        private static string ScopeOf(string id)
+        {
+            // An assignment whose name depends on a value known only at deployment (the deployer's object id) keeps
+            // its id as an expression: [extensionResourceId('<scope>', 'Microsoft.Authorization/roleAssignments', …)].
+            const string Expression = "[extensionResourceId('";
+            return id.StartsWith(Expression, StringComparison.Ordinal)
+                ? id[Expression.Length..id.IndexOf("',", StringComparison.Ordinal)]
+                : id[..id.IndexOf("/providers/Microsoft.Authorization/roleAssignments/", StringComparison.Ordinal)];
         }
     }
 }

@@ -15,9 +15,8 @@ public sealed class SettingsContractTests(Snapshots snapshots)
     [MemberData(nameof(Snapshots.Modes), MemberType = typeof(Snapshots))]
     public void AppSettingsAreExactlyTheOnesTheCodeReads(string mode)
     {
-        // No exclusions in either mode: Flex takes the runtime from functionAppConfig, and the Functions base image
-        // sets FUNCTIONS_WORKER_RUNTIME and AzureWebJobsScriptRoot for the container app.
-        var expected = SettingNames.App.Concat(SettingNames.Host).ToList();
+        // Flex takes the runtime from functionAppConfig; the container app also gets the Container Apps host settings.
+        var expected = SettingNames.App.Concat(SettingNames.Host).Concat(mode == "gpu" ? SettingNames.ContainerHost : []).ToList();
         var names = AppSettings.Of(snapshots.Mode(mode), mode).Select(setting => setting.Name).ToList();
 
         var unset = expected.Except(names, StringComparer.Ordinal).ToList();

@@ -27,6 +27,13 @@ public sealed class Snapshots
         param deadLetterContainerName = 'eventgrid-deadletter'
         """));
 
+    /// <summary>An object id given explicitly as the uploader (any GUID: nothing is deployed).</summary>
+    internal const string ExplicitUploader = "11111111-2222-3333-4444-555555555555";
+
+    private readonly Lazy<DeploymentSnapshot> rolesWithoutUploader = new(() => RolesFor(string.Empty));
+
+    private readonly Lazy<DeploymentSnapshot> rolesWithUploader = new(() => RolesFor(ExplicitUploader));
+
     /// <summary>Modes by name, for theories that run in both.</summary>
     public static TheoryData<string> Modes => new() { "flex", "gpu" };
 
@@ -38,12 +45,27 @@ public sealed class Snapshots
 
     internal DeploymentSnapshot EventGridSubscription => eventGridSubscription.Value;
 
+    /// <summary>infra/modules/roles.bicep alone (flex: no registry), with the uploader's principal id given.</summary>
+    internal DeploymentSnapshot RolesWithoutUploader => rolesWithoutUploader.Value;
+
+    internal DeploymentSnapshot RolesWithUploader => rolesWithUploader.Value;
+
     internal DeploymentSnapshot Mode(string mode) => mode switch
     {
         "flex" => Flex,
         "gpu" => Gpu,
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Hosting mode is flex or gpu."),
     };
+
+    private static DeploymentSnapshot RolesFor(string uploaderPrincipalId) => DeploymentSnapshot.OfResourceGroupTemplate(
+        "modules/roles.bicep",
+        $"""
+        param identityName = 'id-test'
+        param storageAccountName = 'sttest'
+        param appInsightsName = 'appi-test'
+        param photosContainerName = 'photos'
+        param uploaderPrincipalId = '{uploaderPrincipalId}'
+        """);
 }
 
 [CollectionDefinition(Name)]

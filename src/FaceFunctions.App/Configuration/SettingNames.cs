@@ -58,6 +58,18 @@ public static class SettingNames
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
     ];
 
+    /// <summary>
+    /// Host settings only the Container Apps (gpu) hosting mode sets, each with its reason in
+    /// infra/modules/function-gpu.bicep: Flex Consumption takes the runtime from its own configuration and keeps keys
+    /// in blob storage by default, and rejects FUNCTIONS_WORKER_RUNTIME as an app setting.
+    /// </summary>
+    public static IReadOnlyList<string> ContainerHost { get; } =
+    [
+        "FUNCTIONS_WORKER_RUNTIME",
+        "AzureFunctionsJobHost__Logging__Console__IsEnabled",
+        "AzureWebJobsSecretStorageType",
+    ];
+
     /// <summary>The default container names; the templates create exactly these.</summary>
     public static IReadOnlyList<string> DefaultContainers { get; } = ["photos", "detections", "faces", "annotated", "anonymized"];
 }

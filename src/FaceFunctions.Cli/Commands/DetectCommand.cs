@@ -22,12 +22,13 @@ internal static class DetectCommand
         var noCrops = new Option<bool>("--no-crops") { Description = "Do not write aligned face crops" };
         var cropSize = new Option<int>("--crop-size") { Description = "Side of the aligned crops in pixels", DefaultValueFactory = _ => 112 };
         var annotate = new Option<bool>("--annotate") { Description = "Also write name.annotated.jpg with boxes, scores and landmarks drawn" };
+        var anonymize = new Option<bool>("--anonymize") { Description = "Also write name.anonymized.jpg with every detected face blurred (a privacy copy)" };
         var threads = CommonOptions.Threads();
         var provider = CommonOptions.Provider();
         var border = CommonOptions.Border();
-        var command = new Command("detect", "Find faces in photos; write name.json, name.faces/i.jpg and optionally name.annotated.jpg")
+        var command = new Command("detect", "Find faces in photos; write name.json, name.faces/i.jpg and optionally name.annotated.jpg and name.anonymized.jpg")
         {
-            inputs, output, jsonl, minFace, noCrops, cropSize, annotate, threads, provider, border,
+            inputs, output, jsonl, minFace, noCrops, cropSize, annotate, anonymize, threads, provider, border,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,6 +46,7 @@ internal static class DetectCommand
                     WriteCrops = !parse.GetValue(noCrops),
                     CropSize = parse.GetValue(cropSize),
                     WriteAnnotated = parse.GetValue(annotate),
+                    WriteAnonymized = parse.GetValue(anonymize),
                 },
             });
             if (options is null)

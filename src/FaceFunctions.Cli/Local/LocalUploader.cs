@@ -18,12 +18,16 @@ internal sealed class LocalUploader(LocalUploadSettings settings, HttpClient htt
 {
     private readonly BlobContainerClient _container = new BlobServiceClient(settings.Connection).GetBlobContainerClient(settings.Container);
 
+    /// <summary>The check that the host has the function, made once, before the first upload.</summary>
+    private Task? _functionListed;
+
     public Uri WebhookUrl { get; } = new(
         settings.FunctionUrl,
         $"runtime/webhooks/blobs?functionName={Uri.EscapeDataString("Host.Functions." + settings.Function)}");
 
     public async Task UploadAndNotifyAsync(FileInfo file, CancellationToken cancellationToken)
     {
+        await (_functionListed ??= HostFunctionList.EnsureListedAsync(http, settings.FunctionUrl, settings.Function, cancellationToken));
         var blob = _container.GetBlobClient(file.Name);
         var contentType = ContentTypeOf(file);
         Response<BlobContentInfo> uploaded;
@@ -73,7 +77,7 @@ internal sealed class LocalUploader(LocalUploadSettings settings, HttpClient htt
         {
             throw new LocalUploadException(
                 $"No Functions host answered at {settings.FunctionUrl} ({e.Message}). {photoName} is uploaded but nothing will process it: " +
-                "start the host (func start, in src/FaceFunctions.App) and run this command again.", e);
+                "start the host (dotnet run --project src/FaceFunctions.App, see the README) and run this command again.", e);
         }
 
         using (response)
@@ -81,8 +85,10 @@ internal sealed class LocalUploader(LocalUploadSettings settings, HttpClient htt
             if (!response.IsSuccessStatusCode)
             {
                 var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                // The function exists (checked first), so a 404 means the blob extension registered no webhook:
+                // the app has no blob trigger with Source = EventGrid.
                 var hint = response.StatusCode == HttpStatusCode.NotFound
-                    ? $" Is '{settings.Function}' the name of a blob-triggered function with Source = EventGrid in the running app?"
+                    ? $" The host has no blob webhook: is '{settings.Function}' a blob trigger with Source = EventGrid?"
                     : string.Empty;
                 throw new LocalUploadException($"The host at {settings.FunctionUrl} refused the event for {photoName}: {(int)response.StatusCode} {response.ReasonPhrase}. {body}{hint}");
             }

@@ -5,8 +5,9 @@ using FaceFunctions.Detection.Pipeline;
 namespace FaceFunctions.Cli.Output;
 
 /// <summary>
-/// Writes a photo's results under the output folder: <c>name.json</c>, <c>name.faces/i.jpg</c> and
-/// <c>name.annotated.jpg</c>. Crops go first and the document last, so a document never names a missing crop.
+/// Writes a photo's results under the output folder: <c>name.json</c>, <c>name.faces/i.jpg</c>,
+/// <c>name.annotated.jpg</c> and <c>name.anonymized.jpg</c>. Crops go first and the document last, so a document
+/// never names a missing crop.
 /// </summary>
 internal sealed class DetectionOutputWriter(string outputDirectory)
 {
@@ -29,6 +30,11 @@ internal sealed class DetectionOutputWriter(string outputDirectory)
         if (result.Annotated is { } annotated)
         {
             WriteFile(basePath + ".annotated" + annotated.Extension, annotated.Data);
+        }
+
+        if (result.Anonymized is { } anonymized)
+        {
+            WriteFile(basePath + ".anonymized" + anonymized.Extension, anonymized.Data);
         }
 
         var document = result.DocumentWithCrops(crop => Path.GetRelativePath(outputDirectory, Path.Combine(facesDirectory, crop.Index + crop.Image.Extension)).Replace('\\', '/'));

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using FaceFunctions.Detection.Tests;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace FaceFunctions.Cli.Tests.Commands;
 
@@ -23,6 +25,27 @@ public sealed class DetectCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(output, "astronaut.faces", "0.jpg")));
         Assert.True(File.Exists(Path.Combine(output, "astronaut.annotated.jpg")));
         Assert.Contains("1 faces in 1 photos", run.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Anonymize_writes_a_privacy_copy_with_the_face_blurred_and_the_rest_kept()
+    {
+        var output = Path.Combine(_work, "out");
+
+        var run = await CliProcess.RunAsync("detect", Fixtures.PathOf(Fixtures.Astronaut), "--out", output, "--anonymize", "--no-crops");
+
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "astronaut.json")));
+        var box = Assert.Single(document.RootElement.GetProperty("faces").EnumerateArray()).GetProperty("box");
+        var (x1, y1, x2, y2) = (box[0].GetDouble(), box[1].GetDouble(), box[2].GetDouble(), box[3].GetDouble());
+        using var original = Image.Load<Rgb24>(Fixtures.PathOf(Fixtures.Astronaut));
+        using var copy = Image.Load<Rgb24>(Path.Combine(output, "astronaut.anonymized.jpg"));
+        Assert.Equal(original.Size(), copy.Size());
+        // Inside the face the detail is gone; in a corner far from it the copy is the photo (JPEG noise aside).
+        var face = new Rectangle((int)(x1 + ((x2 - x1) / 4)), (int)(y1 + ((y2 - y1) / 4)), (int)((x2 - x1) / 2), (int)((y2 - y1) / 2));
+        var corner = new Rectangle(original.Width - 60, original.Height - 60, 50, 50);
+        Assert.True(MeanDifference(original, copy, face) > 4 * MeanDifference(original, copy, corner), "the face is blurred, the rest is kept");
+        Assert.False(File.Exists(Path.Combine(output, "astronaut.annotated.jpg")));
     }
 
     [Fact]
@@ -81,5 +104,19 @@ public sealed class DetectCommandTests : IDisposable
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("error", run.StandardError, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static double MeanDifference(Image<Rgb24> a, Image<Rgb24> b, Rectangle region)
+    {
+        double sum = 0;
+        for (int y = region.Top; y < region.Bottom; y++)
+        {
+            for (int x = region.Left; x < region.Right; x++)
+            {
+                sum += Math.Abs(a[x, y].R - b[x, y].R) + Math.Abs(a[x, y].G - b[x, y].G) + Math.Abs(a[x, y].B - b[x, y].B);
+            }
+        }
+
+        return sum / (3.0 * region.Width * region.Height);
     }
 }

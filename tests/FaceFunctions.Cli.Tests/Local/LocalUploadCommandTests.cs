@@ -73,6 +73,7 @@ public sealed class LocalUploadCommandTests(AzuriteFixture azurite) : IDisposabl
         }
 
         Assert.Contains("notified DetectFaces (202", output, StringComparison.Ordinal);
+        Assert.Equal(1, host.FunctionListRequests);
     }
 
     [Fact]
@@ -85,20 +86,52 @@ public sealed class LocalUploadCommandTests(AzuriteFixture azurite) : IDisposabl
 
         Assert.Equal(1, exit);
         Assert.Contains($"No Functions host answered at {nobody}", error, StringComparison.Ordinal);
-        Assert.Contains("func start", error, StringComparison.Ordinal);
+        Assert.Contains("dotnet run --project src/FaceFunctions.App", error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Reports_a_function_the_host_does_not_know()
+    public async Task Reports_a_function_the_host_does_not_know_before_uploading_anything()
     {
-        using var host = new CapturingHost(HttpStatusCode.NotFound);
+        // The real host's webhook would answer 202 for this name and drop the event: only its function list tells.
+        using var host = new CapturingHost(["DetectFaces", "Health"]);
+        var container = "photos-" + Guid.NewGuid().ToString("N")[..8];
         var photo = WriteFile("typo.jpg", 10);
 
-        var (exit, _, error) = await RunAsync(photo.FullName, "--connection", azurite.Server.ConnectionString, "--function-url", host.BaseUrl.AbsoluteUri, "--function", "DetectFacez");
+        var (exit, _, error) = await RunAsync(
+            photo.FullName, "--connection", azurite.Server.ConnectionString, "--container", container,
+            "--function-url", host.BaseUrl.AbsoluteUri, "--function", "DetectFacez");
 
         Assert.Equal(1, exit);
-        Assert.Contains("404", error, StringComparison.Ordinal);
-        Assert.Contains("DetectFacez", error, StringComparison.Ordinal);
+        Assert.Contains("has no function named 'DetectFacez' (its functions: DetectFaces, Health)", error, StringComparison.Ordinal);
+        Assert.Empty(host.Requests);
+        Assert.False(await azurite.Server.CreateClient().GetBlobContainerClient(container).ExistsAsync());
+    }
+
+    [Fact]
+    public async Task Function_names_are_matched_exactly_as_the_host_spells_them()
+    {
+        using var host = new CapturingHost(["DetectFaces"]);
+        var photo = WriteFile("lowercase.jpg", 10);
+
+        var (exit, _, error) = await RunAsync(photo.FullName, "--connection", azurite.Server.ConnectionString, "--function-url", host.BaseUrl.AbsoluteUri, "--function", "detectfaces");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("no function named 'detectfaces' (its functions: DetectFaces)", error, StringComparison.Ordinal);
+        Assert.Empty(host.Requests);
+    }
+
+    [Fact]
+    public async Task Says_so_when_the_host_will_not_list_its_functions()
+    {
+        using var host = new CapturingHost(functionListStatus: HttpStatusCode.Unauthorized);
+        var photo = WriteFile("locked.jpg", 10);
+
+        var (exit, _, error) = await RunAsync(photo.FullName, "--connection", azurite.Server.ConnectionString, "--function-url", host.BaseUrl.AbsoluteUri);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("did not list its functions", error, StringComparison.Ordinal);
+        Assert.Contains("401", error, StringComparison.Ordinal);
+        Assert.Empty(host.Requests);
     }
 
     [Fact]
