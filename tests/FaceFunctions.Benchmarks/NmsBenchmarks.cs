@@ -46,7 +46,7 @@ public class NmsBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public int Naive() => Nms.SuppressNaive(_boxes, _scores, 0.5f, Mode, _keep);
+    public int Naive() => NaiveNms.Suppress(_boxes, _scores, 0.5f, Mode, _keep);
 
     [Benchmark]
     public int SortedSimdCompacting() => Nms.Suppress(_boxes, _scores, 0.5f, Mode, _keep);

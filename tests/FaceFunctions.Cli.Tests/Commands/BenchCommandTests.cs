@@ -1,5 +1,4 @@
 using System.Text.Json;
-using FaceFunctions.Detection.Tests;
 
 namespace FaceFunctions.Cli.Tests.Commands;
 
@@ -52,22 +51,6 @@ public sealed class BenchCommandTests : IDisposable
         Assert.Empty(run.StandardOutput);
         using var line = JsonDocument.Parse(Assert.Single(File.ReadAllLines(lines)));
         Assert.Equal(512, line.RootElement.GetProperty("width").GetInt32());
-    }
-
-    [Theory]
-    [InlineData("bench")]
-    [InlineData("bench", "x.png", "--repeat", "0")]
-    [InlineData("bench", "x.png", "--warmup", "-1")]
-    [InlineData("bench", "x.png", "--min-face", "5")]
-    [InlineData("bench", "x.png", "--threads", "-1")]
-    [InlineData("bench", "x.png", "--no-such-option")]
-    public async Task Usage_errors_exit_with_two(params string[] args)
-    {
-        var run = await CliRun.RunAsync(args);
-
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("error", run.StandardError, StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(run.StandardOutput);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class ExecutableTests
         var output = Directory.CreateTempSubdirectory("ff-exe-").FullName;
         try
         {
-            var run = await CliProcess.RunAsync("detect", Detection.Tests.Fixtures.PathOf(Detection.Tests.Fixtures.Astronaut), "--out", output, "--jsonl", "-");
+            var run = await CliProcess.RunAsync("detect", Fixtures.PathOf(Fixtures.Astronaut), "--out", output, "--jsonl", "-");
 
             Assert.True(run.ExitCode == 0, run.StandardError);
             Assert.Single(run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
