@@ -18,8 +18,11 @@ public class NmsBenchmarks
     [Params(100, 1_000, 10_000)]
     public int N { get; set; }
 
-    [Params(NmsMode.Union, NmsMode.Min)]
-    public NmsMode Mode { get; set; }
+    // NmsMode is internal to the core, and BenchmarkDotNet parameters must be public: the mode by name.
+    [Params(nameof(NmsMode.Union), nameof(NmsMode.Min))]
+    public string Overlap { get; set; } = nameof(NmsMode.Union);
+
+    private NmsMode Mode => Enum.Parse<NmsMode>(Overlap);
 
     [GlobalSetup]
     public void Setup()

@@ -52,17 +52,17 @@ public sealed class MtcnnDetector : IDisposable
     }
 
     /// <summary>A stable identity of the models the detector runs (a hash over them), for detection documents.</summary>
-    public string ModelsId { get; }
+    internal string ModelsId { get; }
 
     /// <summary>Whether this build carries ONNX Runtime's CUDA provider (-p:OnnxRuntimeFlavor=Gpu).</summary>
 #if ONNXRUNTIME_GPU
-    public static bool IsGpuBuild => true;
+    internal static bool IsGpuBuild => true;
 #else
-    public static bool IsGpuBuild => false;
+    internal static bool IsGpuBuild => false;
 #endif
 
     /// <summary>"cuda" or "cpu": what <see cref="ExecutionProvider.Auto"/> settled on.</summary>
-    public string ExecutionProviderInUse { get; }
+    internal string ExecutionProviderInUse { get; }
 
     /// <summary>
     /// Starts loading ONNX Runtime's native library and environment on a pool thread. That is about half of a cold
@@ -83,7 +83,7 @@ public sealed class MtcnnDetector : IDisposable
     });
 
     /// <summary>Loads the three networks once. Fails fast when <see cref="ExecutionProvider.Cuda"/> cannot load.</summary>
-    public static MtcnnDetector Create(ModelSet models, InferenceOptions? settings = null, ILogger? logger = null)
+    internal static MtcnnDetector Create(ModelSet models, InferenceOptions? settings = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(models);
         settings = (settings ?? new InferenceOptions()).Validate();

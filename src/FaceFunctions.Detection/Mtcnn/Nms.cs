@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace FaceFunctions.Detection.Mtcnn;
 
 /// <summary>How <see cref="Nms"/> measures the overlap of two boxes.</summary>
-public enum NmsMode
+internal enum NmsMode
 {
     /// <summary>
     /// Intersection over union with areas (x2 - x1) * (y2 - y1), no +1: torchvision's convention, which
@@ -24,7 +24,7 @@ public enum NmsMode
 /// Greedy non-maximum suppression: visit boxes from the highest score down (equal scores by index), keep a box
 /// unless a kept box overlaps it by more than the threshold.
 /// </summary>
-public static class Nms
+internal static class Nms
 {
     // Below this many boxes the pooled arrays cost more than they save.
     private const int StackLimit = 256;
