@@ -18,8 +18,11 @@ public class NmsBenchmarks
     [Params(100, 1_000, 10_000)]
     public int N { get; set; }
 
-    [Params(NmsMode.Union, NmsMode.Min)]
-    public NmsMode Mode { get; set; }
+    // NmsMode is internal to the core, and BenchmarkDotNet parameters must be public: the mode by name.
+    [Params(nameof(NmsMode.Union), nameof(NmsMode.Min))]
+    public string Overlap { get; set; } = nameof(NmsMode.Union);
+
+    private NmsMode Mode => Enum.Parse<NmsMode>(Overlap);
 
     [GlobalSetup]
     public void Setup()
@@ -46,7 +49,7 @@ public class NmsBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public int Naive() => Nms.SuppressNaive(_boxes, _scores, 0.5f, Mode, _keep);
+    public int Naive() => NaiveNms.Suppress(_boxes, _scores, 0.5f, Mode, _keep);
 
     [Benchmark]
     public int SortedSimdCompacting() => Nms.Suppress(_boxes, _scores, 0.5f, Mode, _keep);

@@ -30,7 +30,7 @@ internal static class BicepCli
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = TestEnvironment.RepoRoot,
+            WorkingDirectory = RepositoryPaths.Root,
         };
         foreach (var argument in arguments)
         {
@@ -68,7 +68,7 @@ internal static class BicepCli
                 "The infrastructure tests use Azure.Bicep.CommandLine.linux-x64 and run on Linux x64 only.");
         }
 
-        var path = TestEnvironment.BicepCliPath;
+        var path = BuildMetadata.Get("BicepCliPath");
         if (!File.Exists(path))
         {
             throw new FileNotFoundException(

@@ -6,8 +6,8 @@ namespace FaceFunctions.Infra.Tests;
 public sealed class BicepTemplateTests
 {
     private static IReadOnlyList<string> TemplatePaths { get; } = Directory
-        .EnumerateFiles(TestEnvironment.InfraDirectory, "*.bicep", SearchOption.AllDirectories)
-        .Select(file => Path.GetRelativePath(TestEnvironment.RepoRoot, file).Replace('\\', '/'))
+        .EnumerateFiles(RepositoryPaths.Of("infra"), "*.bicep", SearchOption.AllDirectories)
+        .Select(file => Path.GetRelativePath(RepositoryPaths.Root, file).Replace('\\', '/'))
         .Order(StringComparer.Ordinal)
         .ToList();
 
@@ -71,7 +71,7 @@ public sealed class BicepTemplateTests
     [Fact]
     public void LintWarningsAreConfiguredAsErrors()
     {
-        var config = File.ReadAllText(Path.Combine(TestEnvironment.InfraDirectory, "bicepconfig.json"));
+        var config = File.ReadAllText(RepositoryPaths.Of("infra", "bicepconfig.json"));
 
         Assert.DoesNotContain("\"warning\"", config, StringComparison.Ordinal);
         Assert.Contains("\"no-unused-params\": { \"level\": \"error\" }", config, StringComparison.Ordinal);

@@ -6,7 +6,7 @@ namespace FaceFunctions.Infra.Tests;
 /// </summary>
 public sealed class DeploymentFilesTests
 {
-    private static string Read(string relativePath) => File.ReadAllText(Path.Combine(TestEnvironment.RepoRoot, relativePath));
+    private static string Read(string relativePath) => File.ReadAllText(Path.Combine(RepositoryPaths.Root, relativePath));
 
     [Fact]
     public void RootAzdProjectDeploysTheFunctionAppToFlexAndRunsTheHook()
@@ -18,7 +18,7 @@ public sealed class DeploymentFilesTests
         Assert.Contains("path: infra", azure, StringComparison.Ordinal);
         Assert.Contains("./infra/hooks/postdeploy.sh", azure, StringComparison.Ordinal);
         Assert.Contains("./infra/hooks/postdeploy.ps1", azure, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(TestEnvironment.RepoRoot, "src/FaceFunctions.App/FaceFunctions.App.csproj")));
+        Assert.True(File.Exists(Path.Combine(RepositoryPaths.Root, "src/FaceFunctions.App/FaceFunctions.App.csproj")));
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public sealed class DeploymentFilesTests
         Assert.Contains("path: ../../infra/docker/Dockerfile.gpu", azure, StringComparison.Ordinal);
         Assert.Contains("remoteBuild: true", azure, StringComparison.Ordinal);
         Assert.Contains("bash ../../infra/hooks/postdeploy.sh", azure, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(TestEnvironment.RepoRoot, "infra/gpu/../../infra/docker/Dockerfile.gpu")));
+        Assert.True(File.Exists(Path.Combine(RepositoryPaths.Root, "infra/gpu/../../infra/docker/Dockerfile.gpu")));
     }
 
     [Fact]

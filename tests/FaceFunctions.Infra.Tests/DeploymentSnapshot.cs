@@ -51,7 +51,7 @@ internal sealed class DeploymentSnapshot
         try
         {
             var infraCopy = Path.Combine(workDirectory.FullName, "infra");
-            CopyDirectory(TestEnvironment.InfraDirectory, infraCopy);
+            CopyDirectory(RepositoryPaths.Of("infra"), infraCopy);
             var parametersFile = Path.Combine(infraCopy, fileRelativePath);
             if (parameterLines is not null)
             {

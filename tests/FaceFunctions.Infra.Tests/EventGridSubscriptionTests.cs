@@ -71,7 +71,7 @@ public sealed class EventGridSubscriptionTests(Snapshots snapshots)
     public void PosixHookParses()
     {
         const string script = "infra/hooks/postdeploy.sh";
-        using var bash = Process.Start(new ProcessStartInfo("bash", ["-n", Path.Combine(TestEnvironment.RepoRoot, script)])
+        using var bash = Process.Start(new ProcessStartInfo("bash", ["-n", Path.Combine(RepositoryPaths.Root, script)])
         {
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -87,10 +87,10 @@ public sealed class EventGridSubscriptionTests(Snapshots snapshots)
     [InlineData("infra/hooks/postdeploy.ps1", "(\\w+)\\s+= @\\{ value")]
     public void HooksPassExactlyTheTemplatesParameters(string script, string parameterPattern)
     {
-        var template = File.ReadAllText(Path.Combine(TestEnvironment.RepoRoot, "infra/modules/eventgrid-subscription.bicep"));
+        var template = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "infra/modules/eventgrid-subscription.bicep"));
         var declared = Regex.Matches(template, @"^param (\w+) (\w+)( =)?", RegexOptions.Multiline)
             .ToDictionary(match => match.Groups[1].Value, match => match.Groups[3].Success);
-        var passed = Regex.Matches(File.ReadAllText(Path.Combine(TestEnvironment.RepoRoot, script)), parameterPattern)
+        var passed = Regex.Matches(File.ReadAllText(Path.Combine(RepositoryPaths.Root, script)), parameterPattern)
             .Select(match => match.Groups[1].Value)
             .ToHashSet();
 
@@ -103,7 +103,7 @@ public sealed class EventGridSubscriptionTests(Snapshots snapshots)
     [InlineData("infra/hooks/postdeploy.ps1")]
     public void HooksDeployThisTemplateForTheDetectFacesFunction(string script)
     {
-        var text = File.ReadAllText(Path.Combine(TestEnvironment.RepoRoot, script));
+        var text = File.ReadAllText(Path.Combine(RepositoryPaths.Root, script));
 
         // az is called directly (sh) or through Invoke-Az, which keeps its error output (ps1).
         Assert.Matches(@"(az|Invoke-Az) deployment group create", text);

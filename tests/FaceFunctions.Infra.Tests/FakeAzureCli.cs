@@ -47,7 +47,7 @@ internal sealed class FakeAzureCli : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = TestEnvironment.RepoRoot,
+            WorkingDirectory = RepositoryPaths.Root,
         };
         if (shell == "pwsh")
         {
@@ -55,7 +55,7 @@ internal sealed class FakeAzureCli : IDisposable
             start.ArgumentList.Add("-File");
         }
 
-        start.ArgumentList.Add(Path.Combine(TestEnvironment.RepoRoot, "infra", "hooks", script));
+        start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "infra", "hooks", script));
         start.Environment["PATH"] = $"{BinDirectory}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
         start.Environment.Remove("AZURE_SUBSCRIPTION_ID");
         foreach (var (name, value) in AzdEnvironment(mode))

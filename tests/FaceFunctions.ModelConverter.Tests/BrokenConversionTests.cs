@@ -17,7 +17,7 @@ public sealed class BrokenConversionTests(TflitePackageFixture package, ITestOut
     [InlineData("onet", 2, 48, 48)]
     public void Unswapped_kernels_fail_the_numerical_check(string network, int batch, int height, int width)
     {
-        var broken = WithUnswappedKernels(File.ReadAllBytes(Path.Combine(RepositoryPaths.Models, $"{network}.onnx")));
+        var broken = WithUnswappedKernels(File.ReadAllBytes(RepositoryPaths.Of("models", $"{network}.onnx")));
 
         var result = NetworkComparison.Compare(broken, package.Files[network], batch, height, width, seed: 7);
 

@@ -25,7 +25,7 @@ public sealed class NumericalEquivalenceTests(TflitePackageFixture package, ITes
     [MemberData(nameof(Sizes))]
     public void Onnx_model_matches_the_tflite_graph(string network, int batch, int height, int width)
     {
-        var onnx = File.ReadAllBytes(Path.Combine(RepositoryPaths.Models, $"{network}.onnx"));
+        var onnx = File.ReadAllBytes(RepositoryPaths.Of("models", $"{network}.onnx"));
         var result = NetworkComparison.Compare(onnx, package.Files[network], batch, height, width, seed: height * 1000 + width);
 
         foreach (var (name, difference) in result.MaxAbsDifference)

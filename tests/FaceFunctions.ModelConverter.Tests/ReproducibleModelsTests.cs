@@ -23,7 +23,7 @@ public sealed class ReproducibleModelsTests(TflitePackageFixture package) : IDis
         foreach (var file in new[] { "pnet.onnx", "rnet.onnx", "onet.onnx", "SHA256SUMS" })
         {
             Assert.True(
-                File.ReadAllBytes(Path.Combine(RepositoryPaths.Models, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(outDir, file))),
+                File.ReadAllBytes(RepositoryPaths.Of("models", file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(outDir, file))),
                 $"models/{file} differs from the converter's output: re-run the converter (models/README.md) and commit.");
         }
     }
@@ -31,14 +31,14 @@ public sealed class ReproducibleModelsTests(TflitePackageFixture package) : IDis
     [Fact]
     public void Sha256sums_holds_for_the_committed_models()
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryPaths.Models, "SHA256SUMS"));
+        var lines = File.ReadAllLines(RepositoryPaths.Of("models", "SHA256SUMS"));
 
         Assert.Equal(["pnet.onnx", "rnet.onnx", "onet.onnx"], lines.Select(l => l[66..]));
         foreach (var line in lines)
         {
             // sha256sum's text format: 64 hex digits, two spaces, the file name.
             Assert.Matches("^[0-9a-f]{64}  [a-z]+\\.onnx$", line);
-            var actual = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(RepositoryPaths.Models, line[66..]))));
+            var actual = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(RepositoryPaths.Of("models", line[66..]))));
             Assert.Equal(line[..64], actual);
         }
     }

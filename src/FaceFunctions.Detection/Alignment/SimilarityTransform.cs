@@ -4,7 +4,7 @@ namespace FaceFunctions.Detection.Alignment;
 /// A 2-D similarity transform (uniform scale, rotation, translation; never a reflection):
 /// x' = A·x − B·y + Tx, y' = B·x + A·y + Ty, where A = s·cos θ and B = s·sin θ.
 /// </summary>
-public readonly record struct SimilarityTransform(double A, double B, double Tx, double Ty)
+internal readonly record struct SimilarityTransform(double A, double B, double Tx, double Ty)
 {
     public double Scale => Math.Sqrt((A * A) + (B * B));
 

@@ -3,7 +3,7 @@ using FaceFunctions.Detection.Mtcnn;
 namespace FaceFunctions.Detection.Documents;
 
 /// <summary>Builds detection documents from the detector's results, with readable precision.</summary>
-public static class DocumentFactory
+internal static class DocumentFactory
 {
     public static DetectorInfo Detector(MtcnnDetector detector, DetectionOptions options)
     {

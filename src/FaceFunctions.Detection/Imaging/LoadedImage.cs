@@ -23,25 +23,25 @@ public sealed class LoadedImage : IDisposable
     public Image<Rgb24> Image { get; }
 
     /// <summary>Width of the upright image: the frame boxes and landmarks are reported in.</summary>
-    public int Width => Image.Width;
+    internal int Width => Image.Width;
 
     /// <summary>Height of the upright image.</summary>
-    public int Height => Image.Height;
+    internal int Height => Image.Height;
 
     /// <summary>Width as stored in the file, before the orientation was applied.</summary>
-    public int OriginalWidth { get; }
+    internal int OriginalWidth { get; }
 
     /// <summary>Height as stored in the file, before the orientation was applied.</summary>
-    public int OriginalHeight { get; }
+    internal int OriginalHeight { get; }
 
     /// <summary>The file's EXIF orientation, 1 to 8; 1 when the file has none.</summary>
-    public int Orientation { get; }
+    internal int Orientation { get; }
 
     /// <summary>"jpeg", "png", "webp", "bmp" or "gif".</summary>
-    public string Format { get; }
+    internal string Format { get; }
 
     /// <summary>Size of the encoded file in bytes.</summary>
-    public long ByteCount { get; }
+    internal long ByteCount { get; }
 
     public void Dispose() => Image.Dispose();
 }

@@ -19,19 +19,19 @@ namespace FaceFunctions.Detection.Imaging;
 /// </remarks>
 public sealed class SafeImageLoader
 {
-    public SafeImageLoader(ImageLimits? limits = null)
+    internal SafeImageLoader(ImageLimits? limits = null)
     {
         Limits = (limits ?? ImageLimits.Default).Validate();
         Configuration = RestrictedConfiguration.Create(Limits);
     }
 
-    public ImageLimits Limits { get; }
+    internal ImageLimits Limits { get; }
 
     /// <summary>The restricted ImageSharp configuration every loaded image carries.</summary>
     internal Configuration Configuration { get; }
 
     /// <summary>Reads the stream to its end (or to the byte limit) and decodes it.</summary>
-    public LoadedImage Load(Stream stream)
+    internal LoadedImage Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using BoundedUpload upload = BoundedUpload.Read(stream, Limits.MaxBytes);
@@ -39,7 +39,7 @@ public sealed class SafeImageLoader
     }
 
     /// <summary>Like <see cref="Load(Stream)"/>, but reads asynchronously (blob and HTTP streams).</summary>
-    public async Task<LoadedImage> LoadAsync(Stream stream, CancellationToken cancellationToken = default)
+    internal async Task<LoadedImage> LoadAsync(Stream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using BoundedUpload upload = await BoundedUpload.ReadAsync(stream, Limits.MaxBytes, cancellationToken).ConfigureAwait(false);

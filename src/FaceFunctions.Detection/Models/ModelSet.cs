@@ -7,7 +7,7 @@ namespace FaceFunctions.Detection.Models;
 /// The three MTCNN ONNX models on disk, each verified against the sha256 compiled into this assembly from
 /// models/SHA256SUMS, so a detector never runs a model other than the one the tests proved.
 /// </summary>
-public sealed class ModelSet
+internal sealed class ModelSet
 {
     public const string PNetFileName = "pnet.onnx";
     public const string RNetFileName = "rnet.onnx";

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace FaceFunctions.Detection.Mtcnn;
 
 /// <summary>How <see cref="Nms"/> measures the overlap of two boxes.</summary>
-public enum NmsMode
+internal enum NmsMode
 {
     /// <summary>
     /// Intersection over union with areas (x2 - x1) * (y2 - y1), no +1: torchvision's convention, which
@@ -24,7 +24,7 @@ public enum NmsMode
 /// Greedy non-maximum suppression: visit boxes from the highest score down (equal scores by index), keep a box
 /// unless a kept box overlaps it by more than the threshold.
 /// </summary>
-public static class Nms
+internal static class Nms
 {
     // Below this many boxes the pooled arrays cost more than they save.
     private const int StackLimit = 256;
@@ -86,52 +86,6 @@ public static class Nms
                 ArrayPool<int>.Shared.Return(rentedOrder);
             }
         }
-    }
-
-    /// <summary>
-    /// The textbook O(n²) algorithm, written to be obviously right: the specification that
-    /// <see cref="Suppress"/> is tested against and benchmarked with.
-    /// </summary>
-    internal static int SuppressNaive(ReadOnlySpan<FaceBox> boxes, ReadOnlySpan<float> scores, float threshold, NmsMode mode, Span<int> keep)
-    {
-        Validate(boxes, scores, threshold, mode);
-        var order = new int[boxes.Length];
-        for (var i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
-
-        // A comparison that breaks ties by index makes the unstable Array.Sort deterministic and stable.
-        var s = scores.ToArray();
-        Array.Sort(order, (a, b) => s[a] != s[b] ? s[b].CompareTo(s[a]) : a.CompareTo(b));
-        var suppressed = new bool[boxes.Length];
-        var kept = 0;
-        for (var i = 0; i < order.Length && kept < keep.Length; i++)
-        {
-            if (suppressed[i])
-            {
-                continue;
-            }
-
-            keep[kept++] = order[i];
-            for (var j = i + 1; j < order.Length; j++)
-            {
-                suppressed[j] |= Overlap(boxes[order[i]], boxes[order[j]], mode) > threshold;
-            }
-        }
-
-        return kept;
-    }
-
-    internal static float Overlap(FaceBox a, FaceBox b, NmsMode mode)
-    {
-        var pad = mode == NmsMode.Min ? 1f : 0f;
-        var w = MathF.Max(MathF.Min(a.X2, b.X2) - MathF.Max(a.X1, b.X1) + pad, 0f);
-        var h = MathF.Max(MathF.Min(a.Y2, b.Y2) - MathF.Max(a.Y1, b.Y1) + pad, 0f);
-        var inter = w * h;
-        var areaA = (a.X2 - a.X1 + pad) * (a.Y2 - a.Y1 + pad);
-        var areaB = (b.X2 - b.X1 + pad) * (b.Y2 - b.Y1 + pad);
-        return mode == NmsMode.Min ? inter / MathF.Min(areaA, areaB) : inter / (areaA + areaB - inter);
     }
 
     private static void Validate(ReadOnlySpan<FaceBox> boxes, ReadOnlySpan<float> scores, float threshold, NmsMode mode)

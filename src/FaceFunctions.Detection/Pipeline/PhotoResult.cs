@@ -22,7 +22,7 @@ public sealed record PhotoResult
 
     public EncodedImage? Anonymized { get; init; }
 
-    public bool IsError => Document.Error is not null;
+    internal bool IsError => Document.Error is not null;
 
     /// <summary>The document with each face's <c>crop</c> set to where its crop was written.</summary>
     public DetectionDocument DocumentWithCrops(Func<EncodedFaceCrop, string> location)

@@ -9,7 +9,7 @@ namespace FaceFunctions.Detection.Rendering;
 /// dark label above the box. Line widths and text grow with the photo so the preview reads the same at
 /// any resolution. The photo passed in is not modified.
 /// </summary>
-public static class Annotator
+internal static class Annotator
 {
     public static readonly Rgb24 BoxColour = new(0, 230, 0);
     public static readonly Rgb24 LabelBackground = new(0, 0, 0);

@@ -14,7 +14,7 @@ namespace FaceFunctions.Detection.Rendering;
 /// deconvolution), the strength is relative to the face so it is the same for a 30 px and a 3000 px face,
 /// and the cost grows with the region's area rather than with area × kernel width as a Gaussian's would.
 /// </remarks>
-public static class Anonymizer
+internal static class Anonymizer
 {
     /// <summary>About five cells across the face itself: far below what recognition (people or models) needs.</summary>
     public const int CellsAcross = 6;

@@ -8,7 +8,7 @@ public sealed class FunctionMetadataTests
     [Fact]
     public void DetectFaces_is_an_event_grid_blob_trigger_on_photo_storage_with_deferred_binding()
     {
-        using var metadata = JsonDocument.Parse(File.ReadAllText(RepoFiles.AppOutput("functions.metadata")));
+        using var metadata = JsonDocument.Parse(File.ReadAllText(AppBuildOutput.Of("functions.metadata")));
 
         var function = Assert.Single(metadata.RootElement.EnumerateArray(), f => f.GetProperty("name").GetString() == "DetectFaces");
         var trigger = Assert.Single(function.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "blobTrigger");
@@ -22,7 +22,7 @@ public sealed class FunctionMetadataTests
     [Fact]
     public void Host_json_reaches_the_build_output_with_a_poison_threshold()
     {
-        using var host = JsonDocument.Parse(File.ReadAllText(RepoFiles.AppOutput("host.json")));
+        using var host = JsonDocument.Parse(File.ReadAllText(AppBuildOutput.Of("host.json")));
 
         var threshold = host.RootElement.GetProperty("extensions").GetProperty("blobs").GetProperty("poisonBlobThreshold").GetInt32();
         Assert.InRange(threshold, 1, 10);

@@ -13,7 +13,7 @@ public sealed class SettingsValidationTests
     /// <summary>The settings as local.settings.sample.json gives them (environment-variable names).</summary>
     private static Dictionary<string, string?> SampleSettings()
     {
-        using var sample = JsonDocument.Parse(File.ReadAllText(RepoFiles.Path("local.settings.sample.json")));
+        using var sample = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.Of("local.settings.sample.json")));
         return sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => (string?)p.Value.GetString());
     }
 
@@ -132,7 +132,7 @@ public sealed class SettingsValidationTests
         settings.Remove(SettingNames.MaxConcurrentDetections);
         var start = new System.Diagnostics.ProcessStartInfo("dotnet")
         {
-            ArgumentList = { RepoFiles.AppOutput("FaceFunctions.App.dll") },
+            ArgumentList = { AppBuildOutput.Of("FaceFunctions.App.dll") },
             RedirectStandardError = true,
             RedirectStandardOutput = true,
             UseShellExecute = false,

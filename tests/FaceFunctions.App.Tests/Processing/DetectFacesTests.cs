@@ -23,7 +23,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     public async Task An_upload_gets_its_document_one_aligned_crop_per_face_and_both_copies()
     {
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
-        var photo = await scenario.UploadPhotoAsync("astronaut.png", PipelineFixture.Astronaut());
+        var photo = await scenario.UploadPhotoAsync("astronaut.png", Fixtures.Bytes(Fixtures.Astronaut));
 
         await RunAsync(scenario, photo.Name);
 
@@ -96,7 +96,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     public async Task A_corrupt_photo_gets_an_error_document_and_no_exception()
     {
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
-        var truncated = PipelineFixture.Astronaut()[..4000];
+        var truncated = Fixtures.Bytes(Fixtures.Astronaut)[..4000];
         await scenario.UploadPhotoAsync("broken.png", truncated);
 
         var outcome = await ProcessAsync(scenario, "broken.png");
@@ -113,7 +113,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     public async Task A_photo_without_faces_gets_an_empty_document()
     {
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
-        await scenario.UploadPhotoAsync("coffee.png", PipelineFixture.Coffee());
+        await scenario.UploadPhotoAsync("coffee.png", Fixtures.Bytes(Fixtures.Coffee));
 
         await RunAsync(scenario, "coffee.png");
 
@@ -134,7 +134,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     public async Task Names_with_spaces_unicode_and_slashes_get_valid_outputs(string photoName)
     {
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
-        var photo = await scenario.UploadPhotoAsync(photoName, PipelineFixture.Astronaut());
+        var photo = await scenario.UploadPhotoAsync(photoName, Fixtures.Bytes(Fixtures.Astronaut));
 
         await RunAsync(scenario, photoName);
 
@@ -154,7 +154,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     {
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
         await scenario.UploadPhotoAsync("changing.png", PipelineFixture.Group(2));
-        var current = await scenario.UploadPhotoAsync("changing.png", PipelineFixture.Astronaut());
+        var current = await scenario.UploadPhotoAsync("changing.png", Fixtures.Bytes(Fixtures.Astronaut));
 
         // The event for the first upload arrives after the second upload.
         await RunAsync(scenario, "changing.png");
@@ -172,7 +172,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
         var overwrite = new FaultInjectionPolicy(
             m => m.Request.Method == RequestMethod.Get && m.Request.Uri.Path.EndsWith("/overwritten.png", StringComparison.Ordinal),
             allowed: 0,
-            onTrip: () => scenario.Photos.GetBlobClient("overwritten.png").Upload(BinaryData.FromBytes(PipelineFixture.Astronaut()), overwrite: true),
+            onTrip: () => scenario.Photos.GetBlobClient("overwritten.png").Upload(BinaryData.FromBytes(Fixtures.Bytes(Fixtures.Astronaut)), overwrite: true),
             failAfterTrip: false);
         var photo = azurite.Server.CreateClient(overwrite).GetBlobContainerClient(scenario.Options.PhotosContainer).GetBlobClient("overwritten.png");
         using var processor = new PhotoProcessor(pipeline.Pipeline, scenario.Store(), Options.Create(scenario.Options), NullLogger<PhotoProcessor>.Instance);
@@ -197,7 +197,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     public async Task A_failing_photo_read_throws_so_the_host_retries_and_writes_nothing()
     {
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
-        await scenario.UploadPhotoAsync("unreadable.png", PipelineFixture.Astronaut());
+        await scenario.UploadPhotoAsync("unreadable.png", Fixtures.Bytes(Fixtures.Astronaut));
         var reads = new FaultInjectionPolicy(m => m.Request.Method == RequestMethod.Get && m.Request.Uri.Path.Contains($"/{scenario.Options.PhotosContainer}/", StringComparison.Ordinal), allowed: 0);
         var photo = azurite.Server.CreateClient(reads).GetBlobContainerClient(scenario.Options.PhotosContainer).GetBlobClient("unreadable.png");
 
@@ -261,7 +261,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     public async Task Concurrent_events_never_run_more_detections_than_the_cap(int cap)
     {
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
-        var bytes = PipelineFixture.Astronaut();
+        var bytes = Fixtures.Bytes(Fixtures.Astronaut);
         for (var i = 0; i < 4; i++)
         {
             await scenario.UploadPhotoAsync($"burst/{i}.png", bytes);
@@ -281,7 +281,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     public async Task A_burst_of_duplicate_events_detects_the_photo_once()
     {
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
-        await scenario.UploadPhotoAsync("popular.png", PipelineFixture.Astronaut());
+        await scenario.UploadPhotoAsync("popular.png", Fixtures.Bytes(Fixtures.Astronaut));
         var counting = new ConcurrencyRecordingPipeline(pipeline.Pipeline);
         using var processor = new PhotoProcessor(counting, scenario.Store(), Options.Create(scenario.Options with { MaxConcurrentDetections = 1 }), NullLogger<PhotoProcessor>.Instance);
 
@@ -295,7 +295,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     public async Task The_log_of_a_photo_carries_its_name_face_count_and_stage_timings()
     {
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
-        await scenario.UploadPhotoAsync("logged.png", PipelineFixture.Astronaut());
+        await scenario.UploadPhotoAsync("logged.png", Fixtures.Bytes(Fixtures.Astronaut));
         var logger = new RecordingLogger<PhotoProcessor>();
         using var processor = new PhotoProcessor(pipeline.Pipeline, scenario.Store(), Options.Create(scenario.Options), logger);
 

@@ -6,7 +6,7 @@ using SixLabors.ImageSharp.Processing;
 
 namespace FaceFunctions.App.Tests.Processing;
 
-/// <summary>The real detection pipeline (real ONNX models), created once like in a worker, and the test photos.</summary>
+/// <summary>The real detection pipeline (real ONNX models), created once like in a worker, and group photos made from the test photos.</summary>
 public sealed class PipelineFixture : IDisposable
 {
     public PipelineFixture()
@@ -20,16 +20,10 @@ public sealed class PipelineFixture : IDisposable
 
     public PhotoPipeline Pipeline { get; }
 
-    /// <summary>NASA's public-domain astronaut portrait (one face), placed by tests/tools/setup-fixtures.sh.</summary>
-    public static byte[] Astronaut() => File.ReadAllBytes(Fixture("astronaut.png"));
-
-    /// <summary>A photo with no face.</summary>
-    public static byte[] Coffee() => File.ReadAllBytes(Fixture("coffee.png"));
-
     /// <summary><paramref name="copies"/> astronauts side by side: a group photo with that many faces.</summary>
     public static byte[] Group(int copies)
     {
-        using var astronaut = Image.Load<Rgb24>(Fixture("astronaut.png"));
+        using var astronaut = Fixtures.Load(Fixtures.Astronaut);
         using var group = new Image<Rgb24>(astronaut.Width * copies, astronaut.Height);
         for (var i = 0; i < copies; i++)
         {
@@ -43,10 +37,4 @@ public sealed class PipelineFixture : IDisposable
     }
 
     public void Dispose() => Pipeline.Dispose();
-
-    private static string Fixture(string name)
-    {
-        var path = RepoFiles.Path("tests", "FaceFunctions.Detection.Tests", "Fixtures", "skimage", name);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: run bash tests/tools/setup-fixtures.sh (bash tests/run.sh does).", path);
-    }
 }

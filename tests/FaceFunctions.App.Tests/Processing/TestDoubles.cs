@@ -1,6 +1,5 @@
 using FaceFunctions.Detection.Documents;
 using FaceFunctions.Detection.Pipeline;
-using Microsoft.Extensions.Logging;
 
 namespace FaceFunctions.App.Tests.Processing;
 
@@ -42,36 +41,3 @@ internal sealed class ConcurrencyRecordingPipeline(IPhotoPipeline inner) : IPhot
         // The inner pipeline belongs to the fixture.
     }
 }
-
-/// <summary>Keeps every structured log entry (message template fields included) for assertions.</summary>
-internal sealed class RecordingLogger<T> : ILogger<T>
-{
-    private readonly List<LogEntry> _entries = [];
-
-    public IReadOnlyList<LogEntry> Entries
-    {
-        get
-        {
-            lock (_entries)
-            {
-                return [.. _entries];
-            }
-        }
-    }
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        var fields = state as IEnumerable<KeyValuePair<string, object?>> ?? [];
-        lock (_entries)
-        {
-            _entries.Add(new LogEntry(logLevel, formatter(state, exception), [.. fields]));
-        }
-    }
-}
-
-internal sealed record LogEntry(LogLevel Level, string Message, IReadOnlyList<KeyValuePair<string, object?>> State);

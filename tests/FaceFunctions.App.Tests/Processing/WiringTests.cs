@@ -28,7 +28,7 @@ public sealed class WiringTests(AzuriteFixture azurite)
         settings[SettingNames.AnonymizedContainer] = scenario.Options.AnonymizedContainer;
         using var host = Build(settings);
         await host.StartAsync();
-        var photo = await scenario.UploadPhotoAsync("wired.png", PipelineFixture.Astronaut());
+        var photo = await scenario.UploadPhotoAsync("wired.png", Fixtures.Bytes(Fixtures.Astronaut));
 
         await ActivatorUtilities.CreateInstance<DetectFaces>(host.Services).Run(scenario.Photos.GetBlobClient("wired.png"), default);
 
@@ -66,7 +66,7 @@ public sealed class WiringTests(AzuriteFixture azurite)
 
     private static Dictionary<string, string?> Sample()
     {
-        using var sample = JsonDocument.Parse(File.ReadAllText(RepoFiles.Path("local.settings.sample.json")));
+        using var sample = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.Of("local.settings.sample.json")));
         return sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => (string?)p.Value.GetString());
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FaceFunctions.Detection.Tests;
+using FaceFunctions.Detection.Pipeline;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -16,7 +16,7 @@ public sealed class DetectCommandTests : IDisposable
     {
         var output = Path.Combine(_work, "out");
 
-        var run = await CliProcess.RunAsync("detect", Fixtures.PathOf(Fixtures.Astronaut), "--out", output, "--annotate");
+        var run = await CliRun.RunAsync("detect", Fixtures.PathOf(Fixtures.Astronaut), "--out", output, "--annotate");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "astronaut.json")));
@@ -25,6 +25,7 @@ public sealed class DetectCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(output, "astronaut.faces", "0.jpg")));
         Assert.True(File.Exists(Path.Combine(output, "astronaut.annotated.jpg")));
         Assert.Contains("1 faces in 1 photos", run.StandardError, StringComparison.Ordinal);
+        Assert.Empty(run.StandardOutput);
     }
 
     [Fact]
@@ -32,7 +33,7 @@ public sealed class DetectCommandTests : IDisposable
     {
         var output = Path.Combine(_work, "out");
 
-        var run = await CliProcess.RunAsync("detect", Fixtures.PathOf(Fixtures.Astronaut), "--out", output, "--anonymize", "--no-crops");
+        var run = await CliRun.RunAsync("detect", Fixtures.PathOf(Fixtures.Astronaut), "--out", output, "--anonymize", "--no-crops");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "astronaut.json")));
@@ -55,19 +56,33 @@ public sealed class DetectCommandTests : IDisposable
         Directory.CreateDirectory(Path.Combine(folder, "nested"));
         File.Copy(Fixtures.PathOf(Fixtures.Astronaut), Path.Combine(folder, "astronaut.png"));
         File.Copy(Fixtures.PathOf(Fixtures.Coffee), Path.Combine(folder, "nested", "coffee.png"));
+        File.Copy(Fixtures.PathOf(Fixtures.Camera), Path.Combine(folder, "camera.png"));
         File.WriteAllText(Path.Combine(folder, "broken.jpg"), "not a photo");
 
-        var run = await CliProcess.RunAsync("detect", folder, "--out", Path.Combine(_work, "out"), "--jsonl", "-", "--no-crops");
+        var run = await CliRun.RunAsync("detect", folder, "--out", Path.Combine(_work, "out"), "--jsonl", "-", "--no-crops");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
-        var lines = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(3, lines.Length);
-        var documents = lines.Select(l => JsonDocument.Parse(l).RootElement).ToDictionary(d => Path.GetFileName(d.GetProperty("source").GetProperty("name").GetString()!));
+        Assert.Equal(4, run.OutputLines.Length);
+        var documents = run.OutputLines.Select(l => JsonDocument.Parse(l).RootElement).ToDictionary(d => Path.GetFileName(d.GetProperty("source").GetProperty("name").GetString()!));
+        Assert.Equal(["astronaut.png", "broken.jpg", "camera.png", "coffee.png"], documents.Keys.Order(StringComparer.Ordinal));
         Assert.Single(documents["astronaut.png"].GetProperty("faces").EnumerateArray());
         Assert.Empty(documents["coffee.png"].GetProperty("faces").EnumerateArray());
         Assert.Equal("UnsupportedFormat", documents["broken.jpg"].GetProperty("error").GetProperty("code").GetString());
+        Assert.Contains("4 photos", run.StandardError, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_work, "out", "nested", "coffee.json")), "folder structure is kept under --out");
         Assert.False(Directory.Exists(Path.Combine(_work, "out", "astronaut.faces")), "--no-crops writes no crops");
+    }
+
+    [Fact]
+    public async Task Jsonl_to_a_file_holds_the_documents_and_stdout_stays_empty()
+    {
+        var lines = Path.Combine(_work, "documents.jsonl");
+
+        var run = await CliRun.RunAsync("detect", Fixtures.PathOf(Fixtures.Astronaut), Fixtures.PathOf(Fixtures.Chelsea), "--out", Path.Combine(_work, "out"), "--jsonl", lines);
+
+        Assert.True(run.ExitCode == 0, run.StandardError);
+        Assert.Empty(run.StandardOutput);
+        Assert.Equal(2, File.ReadAllLines(lines).Length);
     }
 
     [Fact]
@@ -79,31 +94,45 @@ public sealed class DetectCommandTests : IDisposable
         File.Copy(Fixtures.PathOf(Fixtures.Coffee), Path.Combine(folder, "a", "two.png"));
         File.Copy(Fixtures.PathOf(Fixtures.Coffee), Path.Combine(folder, "skip.jpg"));
 
-        var run = await CliProcess.RunAsync("detect", Path.Combine(folder, "**", "*.png"), "--out", Path.Combine(_work, "out"), "--jsonl", "-");
+        var run = await CliRun.RunAsync("detect", Path.Combine(folder, "**", "*.png"), "--out", Path.Combine(_work, "out"), "--jsonl", "-");
 
         Assert.True(run.ExitCode == 0, run.StandardError);
-        Assert.Equal(2, run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(2, run.OutputLines.Length);
     }
 
     [Fact]
     public async Task Nothing_to_read_exits_with_one()
     {
-        var run = await CliProcess.RunAsync("detect", Path.Combine(_work, "missing.jpg"), "--out", Path.Combine(_work, "out"));
+        var run = await CliRun.RunAsync("detect", Path.Combine(_work, "missing.jpg"), "--out", Path.Combine(_work, "out"));
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("no input photo", run.StandardError, StringComparison.Ordinal);
+        Assert.Empty(run.StandardOutput);
     }
 
-    [Theory]
-    [InlineData("detect", "--no-such-option", "x.jpg")]
-    [InlineData("detect")]
-    [InlineData("detect", "x.jpg", "--min-face", "5")]
-    public async Task Usage_errors_exit_with_two(params string[] args)
+    [Fact]
+    public async Task Cuda_where_it_cannot_load_exits_with_three()
     {
-        var run = await CliProcess.RunAsync(args);
+        // Like the detector's own test: this build (CPU) or these machines (no GPU) cannot load CUDA.
+        var run = await CliRun.RunAsync("detect", Fixtures.PathOf(Fixtures.Astronaut), "--out", Path.Combine(_work, "out"), "--provider", "cuda");
 
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("error", run.StandardError, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("CUDA", run.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_work, "out")), "nothing is written when the detector cannot start");
+    }
+
+    [Fact]
+    public async Task A_missing_models_folder_exits_with_three()
+    {
+        var missing = Path.Combine(_work, "no-models");
+
+        var run = await CliRun.RunAsync(
+            (options, logger) => PhotoPipeline.Create(options with { ModelsDirectory = missing }, logger),
+            "detect", Fixtures.PathOf(Fixtures.Astronaut), "--out", Path.Combine(_work, "out"));
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("missing", run.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_work, "out")), "nothing is written when the detector cannot start");
     }
 
     private static double MeanDifference(Image<Rgb24> a, Image<Rgb24> b, Rectangle region)

@@ -1,5 +1,3 @@
-using FaceFunctions.Detection.Tests;
-
 namespace FaceFunctions.Cli.Tests.Evaluation;
 
 /// <summary>
@@ -15,7 +13,7 @@ internal static class SharedData
 
     private static string? Find()
     {
-        var shared = System.IO.Path.GetFullPath(System.IO.Path.Combine(Fixtures.RepositoryRoot, "..", "shared"));
+        var shared = System.IO.Path.GetFullPath(RepositoryPaths.Of("..", "shared"));
         return Directory.Exists(System.IO.Path.Combine(shared, "data", "wider-dev")) ? shared : null;
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
-using FaceFunctions.Detection.Tests;
 
 namespace FaceFunctions.Cli.Tests.Tool;
 
@@ -26,7 +25,7 @@ public sealed class ToolPackageTests : IDisposable
         var output = Path.Combine(_work.FullName, "out");
         var configuration = typeof(ToolPackageTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
 
-        var pack = await RunAsync("dotnet", "pack", Path.Combine(Fixtures.RepositoryRoot, "src", "FaceFunctions.Cli"), "-c", configuration, "-o", packages);
+        var pack = await RunAsync("dotnet", "pack", Path.Combine(RepositoryPaths.Root, "src", "FaceFunctions.Cli"), "-c", configuration, "-o", packages);
         Assert.True(pack.ExitCode == 0, pack.Describe());
         var package = Assert.Single(Directory.GetFiles(packages, "FaceFunctions.Cli.*.nupkg"));
         var version = Path.GetFileNameWithoutExtension(package)["FaceFunctions.Cli.".Length..];

@@ -50,7 +50,7 @@ public sealed class RestrictedConfigurationTests
     {
         // SECURITY.md: no TIFF codec, no ICC profile access, no histogram equalisation, anywhere in src/.
         string[] forbidden = ["HistogramEqualization", "IccProfile", "Tiff", "ImageSharp.Formats.Tga", "Configuration.Default"];
-        string src = Path.Combine(Fixtures.RepositoryRoot, "src");
+        string src = Path.Combine(RepositoryPaths.Root, "src");
         var offences = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .SelectMany(f => File.ReadLines(f)

@@ -191,17 +191,17 @@ public sealed class MtcnnDetectorTests(DetectorFixture fixture) : IClassFixture<
     [Fact]
     public void Auto_uses_the_cpu_where_cuda_cannot_load_and_warns_only_when_cuda_was_possible()
     {
-        var warnings = new List<string>();
-        using var detector = MtcnnDetector.Create(ModelSet.Load(), new InferenceOptions { ExecutionProvider = ExecutionProvider.Auto }, new ListLogger(warnings));
+        var logger = new RecordingLogger();
+        using var detector = MtcnnDetector.Create(ModelSet.Load(), new InferenceOptions { ExecutionProvider = ExecutionProvider.Auto }, logger);
 
         Assert.Equal("cpu", detector.ExecutionProviderInUse);
         if (MtcnnDetector.IsGpuBuild)
         {
-            Assert.Contains(warnings, w => w.Contains("CUDA", StringComparison.Ordinal));
+            Assert.Contains(logger.Warnings, w => w.Contains("CUDA", StringComparison.Ordinal));
         }
         else
         {
-            Assert.Empty(warnings);
+            Assert.Empty(logger.Warnings);
         }
     }
 

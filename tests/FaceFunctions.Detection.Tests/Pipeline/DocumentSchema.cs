@@ -8,7 +8,7 @@ namespace FaceFunctions.Detection.Tests.Pipeline;
 internal static class DocumentSchema
 {
     private static readonly Lazy<JsonSchema> Schema = new(() =>
-        JsonSchema.FromFile(Path.Combine(Fixtures.RepositoryRoot, "docs", "detection-document.schema.json")));
+        JsonSchema.FromFile(Path.Combine(RepositoryPaths.Root, "docs", "detection-document.schema.json")));
 
     public static void AssertValid(DetectionDocument document)
     {

@@ -141,7 +141,6 @@ public sealed class RenderingTests
         Assert.Equal("jpeg", fromJpeg.Format);
         ImageAssert.Identical(annotated, fromPng.Image);
         Assert.InRange(ImageAssert.MeanAbsoluteDifference(annotated, fromJpeg.Image), 0, 2.5);
-        Assert.Throws<ArgumentException>(() => ImageEncoding.Save(annotated, "preview.tiff"));
     }
 
     private static int CountPixels(Image<Rgb24> image, Rectangle area, Rgb24 colour)

@@ -1,7 +1,8 @@
+using FaceFunctions.Detection;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace FaceFunctions.Detection.Tests;
+namespace FaceFunctions.Tests;
 
 /// <summary>
 /// The photos tests/tools/setup-fixtures.sh copies out of Debian's python3-skimage package (public
@@ -30,10 +31,7 @@ internal static class Fixtures
         0.99999774f,
         new FaceLandmarks(new(205.01f, 101.73f), new(246.76f, 103.71f), new(224.67f, 128.97f), new(201.72f, 139.25f), new(245.27f, 141.86f)));
 
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
-
-    public static string Directory { get; } =
-        Path.Combine(RepositoryRoot, "tests", "FaceFunctions.Detection.Tests", "Fixtures", "skimage");
+    public static string Directory { get; } = RepositoryPaths.Of("tests", "FaceFunctions.Detection.Tests", "Fixtures", "skimage");
 
     public static string PathOf(string name)
     {
@@ -51,17 +49,4 @@ internal static class Fixtures
     public static byte[] Bytes(string name) => File.ReadAllBytes(PathOf(name));
 
     public static Image<Rgb24> Load(string name) => Image.Load<Rgb24>(PathOf(name));
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FaceFunctions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No FaceFunctions.sln above {AppContext.BaseDirectory}.");
-    }
 }

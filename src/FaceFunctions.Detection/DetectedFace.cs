@@ -18,7 +18,7 @@ public readonly record struct FaceBox(float X1, float Y1, float X2, float Y2)
 public readonly record struct FaceLandmarks(Point2 LeftEye, Point2 RightEye, Point2 Nose, Point2 MouthLeft, Point2 MouthRight)
 {
     /// <summary>The five points in MTCNN order, as the alignment template lists them.</summary>
-    public Point2[] ToArray() => [LeftEye, RightEye, Nose, MouthLeft, MouthRight];
+    internal Point2[] ToArray() => [LeftEye, RightEye, Nose, MouthLeft, MouthRight];
 }
 
 /// <summary>One detected face: its box, O-Net's face probability, and five landmarks.</summary>
