@@ -10,6 +10,8 @@ public sealed record ImageLimits
     public const long DefaultMaxPixels = 100_000_000;
     public const int DefaultMaxDimension = 32_768;
     public const int DefaultAllocatorPoolMegabytes = 64;
+    public const int DefaultMaxJpegScans = 100;
+    public const int DefaultMinBytesPerMegapixel = 1_024;
 
     public static ImageLimits Default { get; } = new();
 
@@ -27,6 +29,23 @@ public sealed record ImageLimits
     /// returned to the OS after each photo, so a burst of large uploads does not pin the peak for ever.
     /// </summary>
     public int AllocatorPoolMegabytes { get; init; } = DefaultAllocatorPoolMegabytes;
+
+    /// <summary>
+    /// Most scans (SOS markers) a JPEG may have. A progressive JPEG from libjpeg, mozjpeg or a camera has at most a
+    /// few dozen; each scan makes the decoder visit every block of its components again, so thousands of tiny
+    /// scans buy seconds of CPU for a few bytes each (docs/reliability.md has the measurements). Counted from the
+    /// markers before decoding. From 1 to 10,000.
+    /// </summary>
+    public int MaxJpegScans { get; init; } = DefaultMaxJpegScans;
+
+    /// <summary>
+    /// Fewest encoded bytes per declared megapixel. Decoding cost follows the declared pixels, not the upload's
+    /// size, so a few hundred bytes declaring 100 megapixels would buy a full-size decode (seconds of CPU,
+    /// hundreds of MB). Real photos, even of a cloudless sky, need far more: docs/reliability.md has the
+    /// measured bytes per megapixel of smooth, flat and noisy pictures in every format and why 1,024 (1 byte per
+    /// thousand pixels) leaves them a wide margin. Checked from the header, before decoding. From 0 (off) to 100,000.
+    /// </summary>
+    public int MinBytesPerMegapixel { get; init; } = DefaultMinBytesPerMegapixel;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first value that makes no sense.</summary>
     public ImageLimits Validate()
@@ -51,6 +70,16 @@ public sealed record ImageLimits
         if (AllocatorPoolMegabytes < 0 || AllocatorPoolMegabytes > 16_384)
         {
             throw new ArgumentException($"AllocatorPoolMegabytes must be between 0 and 16384, not {AllocatorPoolMegabytes}.", nameof(AllocatorPoolMegabytes));
+        }
+
+        if (MaxJpegScans < 1 || MaxJpegScans > 10_000)
+        {
+            throw new ArgumentException($"MaxJpegScans must be between 1 and 10000, not {MaxJpegScans}.", nameof(MaxJpegScans));
+        }
+
+        if (MinBytesPerMegapixel < 0 || MinBytesPerMegapixel > 100_000)
+        {
+            throw new ArgumentException($"MinBytesPerMegapixel must be between 0 and 100000, not {MinBytesPerMegapixel}.", nameof(MinBytesPerMegapixel));
         }
 
         return this;
