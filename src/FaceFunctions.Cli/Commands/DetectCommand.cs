@@ -32,7 +32,7 @@ internal static class DetectCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var console = Terminal.Error;
-            var (photos, missing) = InputExpander.Expand(parse.GetValue(inputs)!);
+            var (photos, missing, skipped) = InputExpander.Expand(parse.GetValue(inputs)!);
             int totalThreads = parse.GetValue(threads) is > 0 and var t ? t : Environment.ProcessorCount;
             // Two photos in flight overlap one's decoding with the other's inference; the thread cap is split between them.
             int concurrency = Math.Max(1, Math.Min(photos.Count, Math.Min(2, totalThreads)));
@@ -57,6 +57,11 @@ internal static class DetectCommand
             foreach (var m in missing)
             {
                 console.MarkupLineInterpolated($"[yellow]warning:[/] no photo matches '{m}'");
+            }
+
+            foreach (var s in skipped)
+            {
+                console.MarkupLineInterpolated($"[yellow]warning:[/] skipped '{s.Path}': {s.Reason}");
             }
 
             if (photos.Count == 0)
