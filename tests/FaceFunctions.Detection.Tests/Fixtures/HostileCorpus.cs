@@ -125,17 +125,18 @@ internal static class HostileCorpus
             new("bmp-40000-by-1", () => HostileFiles.Bmp(40_000, 1, 24, 0, new byte[120_000]), tooLarge),
             new("webp-first-partition-beyond-its-chunk", () => HostileFiles.TinyLossyWebp(64, 64, declaredPartition: 1000), corrupt),
 
-            // Decompression bombs around the limits (the defaults: 100 MP, 32768 a side, 1,024 bytes per MP).
+            // Decompression bombs around the limits (the defaults: 100 MP, 32768 a side, 512 bytes per MP).
             new("png-167-bytes-declaring-10000x10000", () => TestImages.PngDeclaring(Side, Side), tooLarge),
             new("png-10001x10000-over-the-pixel-limit", () => TestImages.PngDeclaring(Side + 1, Side), tooLarge),
             new("png-32769x2-over-the-side-limit", () => TestImages.PngDeclaring(32_769, 2), tooLarge),
-            new("png-uniform-10000x10000-zeros", () => HostileFiles.Png(Side, Side, colourType: 0), tooLarge),
             new("png-16-bit-rgba-8000x8000-over-the-memory-cap", () => HostileFiles.Png(8000, 8000, bitDepth: 16, colourType: 6), tooLarge),
             new("jpeg-43kb-declaring-10000x10000", () => HostileFiles.JpegDeclaring(Jpeg(), Side, Side), tooLarge),
             new("gif-lzw-bomb-10000x10000", () => HostileFiles.UniformGif(Side, Side), tooLarge),
             new("bmp-rle-bomb-10000x10000", () => HostileFiles.RleBmpBomb(Side, Side), tooLarge),
             new("webp-lossless-34-bytes-10000x10000", () => HostileFiles.TinyLosslessWebp(Side, Side), tooLarge),
             new("webp-lossy-52-bytes-10000x10000", () => HostileFiles.TinyLossyWebp(Side, Side), tooLarge),
+            new("gif-lzw-bomb-just-under-the-byte-floor", () => HostileFiles.UniformGif(8000, 6000, longestCode: 3830), tooLarge),
+            new("gif-just-over-the-byte-floor", () => HostileFiles.UniformGif(4000, 3000, longestCode: 2000), loads),
             new("png-at-the-pixel-limit", () => HostileFiles.Png(1000, 1000, row: HostileFiles.TexturedRows(1000)), loads, new ImageLimits { MaxPixels = 1_000_000 }),
             new("png-one-row-over-the-pixel-limit", () => HostileFiles.Png(1000, 1001, row: HostileFiles.TexturedRows(1000)), tooLarge, new ImageLimits { MaxPixels = 1_000_000 }),
             new("file-at-the-byte-limit", PngFile, loads, new ImageLimits { MaxBytes = PngFile().Length }),

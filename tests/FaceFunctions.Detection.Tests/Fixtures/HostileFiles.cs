@@ -176,9 +176,10 @@ internal static class HostileFiles
     /// <summary>
     /// A one-colour GIF of <paramref name="width"/> × <paramref name="height"/> whose LZW codes grow to the
     /// longest string the code table allows (about 3,800 pixels per 12-bit code): a compression bomb. With
-    /// <paramref name="pixelsCoded"/> below the area, the data stops early (followed by the terminator and trailer).
+    /// <paramref name="pixelsCoded"/> below the area, the data stops early (followed by the terminator and trailer);
+    /// <paramref name="longestCode"/> caps the pixels one code may stand for, which makes the file larger.
     /// </summary>
-    public static byte[] UniformGif(int width, int height, long? pixelsCoded = null)
+    public static byte[] UniformGif(int width, int height, long? pixelsCoded = null, int longestCode = 4096)
     {
         using var gif = new MemoryStream();
         gif.Write("GIF89a"u8);
@@ -210,7 +211,7 @@ internal static class HostileFiles
                 code = 0;
                 lengths[0] = 1;
             }
-            else if (next < 4096 && lengths[previous] + 1 <= left)
+            else if (next < 4096 && lengths[previous] + 1 <= Math.Min(left, longestCode))
             {
                 code = next; // the string just being defined: previous + its first pixel
             }
@@ -220,7 +221,7 @@ internal static class HostileFiles
                 code = 0;
                 for (int c = Math.Min(next, 4096) - 1; c >= 258; c--)
                 {
-                    if (lengths[c] <= left)
+                    if (lengths[c] <= Math.Min(left, longestCode))
                     {
                         code = c;
                         break;
