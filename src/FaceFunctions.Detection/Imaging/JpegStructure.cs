@@ -148,12 +148,20 @@ internal static class JpegStructure
         }
     }
 
-    /// <summary>A canonical Huffman table as JPEG defines it (Annex C), decoded one bit at a time.</summary>
+    /// <summary>
+    /// A canonical Huffman table as JPEG defines it (Annex C): codes up to <see cref="LookupBits"/> long (nearly all
+    /// of them) are found in one table look-up, longer ones one bit at a time.
+    /// </summary>
     private sealed class HuffmanTable
     {
+        private const int LookupBits = 9;
+
         private readonly int[] _maxCode = new int[18];
         private readonly int[] _valueOffset = new int[17];
         private readonly byte[] _values;
+
+        /// <summary>For each <see cref="LookupBits"/>-bit prefix: code length (0 = longer code) and symbol.</summary>
+        private readonly (byte Length, byte Symbol)[] _lookup = new (byte, byte)[1 << LookupBits];
 
         public HuffmanTable(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> values)
         {
@@ -162,8 +170,18 @@ internal static class JpegStructure
             for (int length = 1; length <= 16; length++)
             {
                 _valueOffset[length] = k - code;
-                code += counts[length - 1];
-                k += counts[length - 1];
+                for (int i = 0; i < counts[length - 1]; i++, code++, k++)
+                {
+                    if (length <= LookupBits && code < (1 << length))
+                    {
+                        int shift = LookupBits - length;
+                        for (int suffix = 0; suffix < 1 << shift; suffix++)
+                        {
+                            _lookup[(code << shift) | suffix] = ((byte)length, _values[k]);
+                        }
+                    }
+                }
+
                 _maxCode[length] = counts[length - 1] == 0 ? -1 : code - 1;
                 code <<= 1;
             }
@@ -174,6 +192,13 @@ internal static class JpegStructure
         /// <summary>The next symbol, or -1 when the data ends first or holds no valid code.</summary>
         public int Decode(ref BitReader bits)
         {
+            int prefix = bits.Peek(LookupBits);
+            if (prefix >= 0 && _lookup[prefix].Length > 0)
+            {
+                bits.Read(_lookup[prefix].Length);
+                return _lookup[prefix].Symbol;
+            }
+
             int code = 0;
             for (int length = 1; length <= 16; length++)
             {
@@ -207,19 +232,41 @@ internal static class JpegStructure
         /// <summary>The next <paramref name="n"/> bits (0 to 16), or -1 when the scan's data has ended.</summary>
         public int Read(int n)
         {
-            while (_count < n)
+            int value = Peek(n);
+            if (value >= 0)
             {
-                if (Position >= _file.Length)
+                _count -= n;
+            }
+
+            return value;
+        }
+
+        /// <summary>The next <paramref name="n"/> bits (0 to 16) without consuming them, or -1 when fewer remain.</summary>
+        public int Peek(int n)
+        {
+            if (_count < n)
+            {
+                Fill();
+                if (_count < n)
                 {
                     return -1;
                 }
+            }
 
+            return (int)((_buffer >> (_count - n)) & ((1UL << n) - 1));
+        }
+
+        /// <summary>Buffers bytes up to 56 bits, stopping at a marker (the end of this scan's data) or the file's end.</summary>
+        private void Fill()
+        {
+            while (_count <= 48 && Position < _file.Length)
+            {
                 byte b = _file[Position];
                 if (b == 0xFF)
                 {
                     if (Position + 1 >= _file.Length || _file[Position + 1] != 0x00)
                     {
-                        return -1; // a marker: the data of this scan (or restart interval) ends here
+                        return;
                     }
 
                     Position++;
@@ -229,9 +276,6 @@ internal static class JpegStructure
                 _buffer = (_buffer << 8) | b;
                 _count += 8;
             }
-
-            _count -= n;
-            return (int)((_buffer >> _count) & ((1UL << n) - 1));
         }
 
         /// <summary>
