@@ -118,6 +118,7 @@ internal static class HostileCorpus
             new("jpeg-width-lie-doubled", () => HostileFiles.JpegDeclaring(Jpeg(), 320, 240), corrupt),
             new("png-zero-width", () => TestImages.PngDeclaring(0, 10), corrupt),
             new("png-idat-crc-damaged", () => FlipLastByteOfFirst(HostileFiles.Png(160, 120, row: HostileFiles.TexturedRows(160), idatSize: 1000), "IDAT"u8), corrupt),
+            new("png-1-byte-idat-chunks-one-crc-damaged", () => FlipCrcOfFirst(HostileFiles.Png(160, 120, row: HostileFiles.TexturedRows(160), idatSize: 1), "IDAT"u8), corrupt),
             new("png-invalid-colour-type", () => PatchByte(PngFile(), 8 + 8 + 9, 5, fixPngHeaderCrc: true), unsupported),
             new("gif-frame-larger-than-its-data", () => HostileFiles.UniformGif(400, 300, pixelsCoded: 1000), corrupt),
             new("bmp-pixel-offset-past-the-end", () => PatchInt32(Bmp(), 10, 1 << 30), corrupt),
@@ -196,6 +197,15 @@ internal static class HostileCorpus
         int at = png.AsSpan().IndexOf(type);
         int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(at - 4));
         png[at + 4 + length - 1] ^= 0x55;
+        return png;
+    }
+
+    /// <summary>Damages the CRC (not the data) of the first chunk of a type.</summary>
+    private static byte[] FlipCrcOfFirst(byte[] png, ReadOnlySpan<byte> type)
+    {
+        int at = png.AsSpan().IndexOf(type);
+        int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(at - 4));
+        png[at + 4 + length + 3] ^= 0x55;
         return png;
     }
 
