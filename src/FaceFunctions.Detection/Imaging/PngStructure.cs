@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 
@@ -146,36 +147,46 @@ internal static class PngStructure
     /// <summary>How many bytes the IDAT data inflates to, counting no further than one past the expected length; -1 when it is not valid zlib.</summary>
     private static long InflatedLength(ReadOnlySpan<byte> file, List<(int Start, int Length, uint Type)> data, long expected)
     {
-        byte[] compressed = new byte[data.Sum(c => (long)c.Length)];
-        int offset = 0;
-        foreach (var chunk in data)
-        {
-            file.Slice(chunk.Start + 8, chunk.Length).CopyTo(compressed.AsSpan(offset));
-            offset += chunk.Length;
-        }
-
-        byte[] scratch = new byte[64 * 1024];
-        long total = 0;
+        // The IDAT payloads joined (one zlib stream), in a pooled buffer: no lasting allocation the size of the upload.
+        int compressedLength = data.Sum(c => c.Length);
+        byte[] compressed = ArrayPool<byte>.Shared.Rent(compressedLength);
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
-            using var inflater = new ZLibStream(new MemoryStream(compressed, writable: false), CompressionMode.Decompress);
-            while (total <= expected)
+            int offset = 0;
+            foreach (var chunk in data)
             {
-                int read = inflater.Read(scratch, 0, (int)Math.Min(scratch.Length, expected + 1 - total));
-                if (read == 0)
-                {
-                    break;
-                }
-
-                total += read;
+                file.Slice(chunk.Start + 8, chunk.Length).CopyTo(compressed.AsSpan(offset));
+                offset += chunk.Length;
             }
-        }
-        catch (InvalidDataException)
-        {
-            return total >= expected ? total : -1;
-        }
 
-        return total;
+            long total = 0;
+            try
+            {
+                using var inflater = new ZLibStream(new MemoryStream(compressed, 0, compressedLength, writable: false), CompressionMode.Decompress);
+                while (total <= expected)
+                {
+                    int read = inflater.Read(scratch, 0, (int)Math.Min(scratch.Length, expected + 1 - total));
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    total += read;
+                }
+            }
+            catch (InvalidDataException)
+            {
+                return total >= expected ? total : -1;
+            }
+
+            return total;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+            ArrayPool<byte>.Shared.Return(compressed);
+        }
     }
 
     /// <summary>The same chunks with all IDAT data in one chunk, at the place of the first.</summary>
