@@ -163,8 +163,17 @@ internal static class JpegStructure
         /// <summary>For each <see cref="LookupBits"/>-bit prefix: code length (0 = longer code) and symbol.</summary>
         private readonly (byte Length, byte Symbol)[] _lookup = new (byte, byte)[1 << LookupBits];
 
-        public HuffmanTable(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> values)
+        /// <summary>For each prefix: code length plus the value bits that follow it, when both fit in the prefix (else 0).</summary>
+        private readonly byte[] _codeAndValueLength = new byte[1 << LookupBits];
+
+        private readonly bool _dc;
+
+        /// <param name="counts">Codes of each length, 1 to 16.</param>
+        /// <param name="values">The symbols, in code order.</param>
+        /// <param name="dc">A DC table (a symbol is the number of value bits) rather than AC (its low four bits are).</param>
+        public HuffmanTable(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> values, bool dc)
         {
+            _dc = dc;
             _values = values.ToArray();
             int code = 0, k = 0;
             for (int length = 1; length <= 16; length++)
@@ -187,7 +196,33 @@ internal static class JpegStructure
             }
 
             _maxCode[17] = int.MaxValue;
+            for (int prefix = 0; prefix < _lookup.Length; prefix++)
+            {
+                var (length, symbol) = _lookup[prefix];
+                int total = length + ValueBits(symbol);
+                _codeAndValueLength[prefix] = length > 0 && total <= LookupBits ? (byte)total : (byte)0;
+            }
         }
+
+        /// <summary>
+        /// The next symbol, with the value bits after it skipped (a DC difference or an AC coefficient; an AC end-of-band
+        /// run's bits are left to the caller), or -1 when the data ends first or holds no valid code.
+        /// </summary>
+        public int DecodeAndSkipValue(ref BitReader bits)
+        {
+            int prefix = bits.Peek(LookupBits);
+            if (prefix >= 0 && _codeAndValueLength[prefix] > 0)
+            {
+                bits.Read(_codeAndValueLength[prefix]);
+                return _lookup[prefix].Symbol;
+            }
+
+            int symbol = Decode(ref bits);
+            int valueBits = ValueBits(symbol);
+            return symbol < 0 || valueBits > 16 || bits.Read(valueBits) < 0 ? -1 : symbol;
+        }
+
+        private int ValueBits(int symbol) => _dc ? symbol : symbol & 0x0F;
 
         /// <summary>The next symbol, or -1 when the data ends first or holds no valid code.</summary>
         public int Decode(ref BitReader bits)
@@ -430,7 +465,7 @@ internal static class JpegStructure
                     return "a Huffman table segment is malformed";
                 }
 
-                var table = new HuffmanTable(payload.Slice(1, 16), payload.Slice(17, total));
+                var table = new HuffmanTable(payload.Slice(1, 16), payload.Slice(17, total), dc: tableClass == 0);
                 (tableClass == 0 ? _dc : _ac)[id] = table;
                 payload = payload[(17 + total)..];
             }
@@ -597,24 +632,20 @@ internal static class JpegStructure
         private static string Short(long unit, long units) =>
             $"a scan's data ends after {unit * 100.0 / units:0.#}% of the image (the file is truncated or cut)";
 
-        private static bool SkipDc(ref BitReader bits, HuffmanTable dc)
-        {
-            int size = dc.Decode(ref bits);
-            return size is >= 0 and <= 16 && bits.Read(size) >= 0;
-        }
+        private static bool SkipDc(ref BitReader bits, HuffmanTable dc) => dc.DecodeAndSkipValue(ref bits) >= 0;
 
         private static bool SkipAc(ref BitReader bits, HuffmanTable ac, int start, int end)
         {
             for (int k = start; k <= end;)
             {
-                int symbol = ac.Decode(ref bits);
+                int symbol = ac.DecodeAndSkipValue(ref bits);
                 if (symbol < 0)
                 {
                     return false;
                 }
 
-                int run = symbol >> 4, size = symbol & 0x0F;
-                if (size == 0)
+                int run = symbol >> 4;
+                if ((symbol & 0x0F) == 0)
                 {
                     if (run != 15)
                     {
@@ -623,11 +654,6 @@ internal static class JpegStructure
 
                     k += 16;
                     continue;
-                }
-
-                if (bits.Read(size) < 0)
-                {
-                    return false;
                 }
 
                 k += run + 1;

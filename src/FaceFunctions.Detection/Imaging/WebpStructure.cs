@@ -51,6 +51,10 @@ internal static class WebpStructure
                     return Corrupt("its image data ends inside the first partition (the file is truncated)");
                 }
             }
+            else if (type.SequenceEqual("ANMF"u8))
+            {
+                image = true; // an animation frame nests its own image chunks: left to the decoder
+            }
             else if (type.SequenceEqual("VP8L"u8))
             {
                 image = true;
