@@ -211,13 +211,22 @@ internal static class JpegStructure
         public int DecodeAndSkipValue(ref BitReader bits)
         {
             int prefix = bits.Peek(LookupBits);
+            int symbol;
             if (prefix >= 0 && _codeAndValueLength[prefix] > 0)
             {
                 bits.Read(_codeAndValueLength[prefix]);
                 return _lookup[prefix].Symbol;
             }
+            else if (prefix >= 0 && _lookup[prefix].Length > 0)
+            {
+                bits.Read(_lookup[prefix].Length);
+                symbol = _lookup[prefix].Symbol;
+            }
+            else
+            {
+                symbol = Decode(ref bits);
+            }
 
-            int symbol = Decode(ref bits);
             int valueBits = ValueBits(symbol);
             return symbol < 0 || valueBits > 16 || bits.Read(valueBits) < 0 ? -1 : symbol;
         }
