@@ -14,9 +14,9 @@ namespace FaceFunctions.Detection.Imaging;
 /// Order of checks, cheapest first: bytes counted while reading (at most <see cref="ImageLimits.MaxBytes"/>
 /// + 1 are ever read), zero bytes, format sniffed from the magic bytes, dimensions read from the header, the
 /// decoded size against the allocator cap, bytes per declared pixel, the structure of the file (every scan, row
-/// or frame pixel really coded: <see cref="ContainerIntegrity"/>), and only then the pixels are decoded. Transparent pixels are
-/// composited onto white (what a viewer shows on a page); BMP alpha is ignored because most 32-bit BMP
-/// writers leave that byte zero.
+/// or frame pixel really coded: <see cref="ContainerIntegrity"/>), and only then the pixels are decoded.
+/// Transparent pixels are composited onto white (what a viewer shows on a page); BMP alpha is ignored because
+/// most 32-bit BMP writers leave that byte zero.
 /// </remarks>
 public sealed class SafeImageLoader
 {
