@@ -4,5 +4,18 @@ using BenchmarkDotNet.Running;
 // Every class with [Benchmark] methods in this assembly; pick with --filter, e.g. --filter '*Nms*'.
 // BenchmarkDotNet builds a separate project per run; the default two-minute limit is too short on a
 // shared two-core machine.
+// Two measurements that are not timings (docs/reliability.md): write the hostile-input files, and bytes per
+// megapixel of smooth pictures.
+if (args is ["write-hostile", var directory])
+{
+    return FaceFunctions.Benchmarks.HostileInputs.Write(directory);
+}
+
+if (args is ["bytes-per-megapixel"])
+{
+    return FaceFunctions.Benchmarks.HostileInputs.BytesPerMegapixel();
+}
+
 var config = ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(15));
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+return 0;

@@ -33,7 +33,7 @@ internal static class DetectCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var terminal = Terminal.For(parse);
-            var (photos, missing) = InputExpander.Expand(parse.GetValue(inputs)!);
+            var (photos, missing, skipped) = InputExpander.Expand(parse.GetValue(inputs)!);
             int requestedThreads = parse.GetValue(threads);
             int totalThreads = requestedThreads == 0 ? Environment.ProcessorCount : requestedThreads;
             // Two photos in flight overlap one's decoding with the other's inference; the thread cap is split between them.
@@ -59,6 +59,11 @@ internal static class DetectCommand
             foreach (var m in missing)
             {
                 terminal.Warn($"no photo matches '{m}'");
+            }
+
+            foreach (var s in skipped)
+            {
+                terminal.Warn($"skipped '{s.Path}': {s.Reason}");
             }
 
             if (photos.Count == 0)

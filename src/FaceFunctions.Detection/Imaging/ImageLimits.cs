@@ -12,6 +12,8 @@ public sealed record ImageLimits
     public const long DefaultMaxPixels = 100_000_000;
     public const int DefaultMaxDimension = 32_768;
     public const int DefaultAllocatorPoolMegabytes = 64;
+    public const int DefaultMaxJpegScans = 100;
+    public const int DefaultMinBytesPerMegapixel = 512;
 
     public static ImageLimits Default { get; } = new();
 
@@ -35,6 +37,26 @@ public sealed record ImageLimits
     /// </summary>
     [Range(0, 16_384, ErrorMessage = "{0} must be from {1} to {2} MB.")]
     public int AllocatorPoolMegabytes { get; init; } = DefaultAllocatorPoolMegabytes;
+
+    /// <summary>
+    /// Most scans (SOS markers) a JPEG may have. A progressive JPEG from libjpeg, mozjpeg or a camera has at most a
+    /// few dozen; each scan makes the decoder visit every block of its components again, so thousands of tiny
+    /// scans buy seconds of CPU for a few bytes each (docs/reliability.md has the measurements). Counted from the
+    /// markers before decoding. From 1 to 10,000.
+    /// </summary>
+    [Range(1, 10_000, ErrorMessage = "{0} must be from {1} to {2}.")]
+    public int MaxJpegScans { get; init; } = DefaultMaxJpegScans;
+
+    /// <summary>
+    /// Fewest encoded bytes per declared megapixel. Decoding cost follows the declared pixels, not the upload's
+    /// size, so a few hundred bytes declaring 100 megapixels would buy a full-size decode (seconds of CPU,
+    /// hundreds of MB). Real photos, even of a cloudless sky, need far more: docs/reliability.md has the
+    /// measured bytes per megapixel of flat, smooth and noisy 12-megapixel pictures in every format; the least a
+    /// noisy sky took was 3,137 (lossy WebP), a noiseless gradient 879 (lossless WebP), so 512 refuses only
+    /// near-blank pictures. Checked from the header, before decoding. From 0 (off) to 100,000.
+    /// </summary>
+    [Range(0, 100_000, ErrorMessage = "{0} must be from {1} (off) to {2}.")]
+    public int MinBytesPerMegapixel { get; init; } = DefaultMinBytesPerMegapixel;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first value that makes no sense.</summary>
     public ImageLimits Validate() => OptionsValidation.ThrowIfInvalid(this);

@@ -42,15 +42,19 @@ internal static class RestrictedConfiguration
             MaxFrames = 1,
         });
 
-        long largestBuffer = limits.MaxPixels * WidestPixelBytes;
         configuration.MemoryAllocator = MemoryAllocator.Create(new MemoryAllocatorOptions
         {
             MaximumPoolSizeMegabytes = limits.AllocatorPoolMegabytes,
-            // Headroom for decoder scratch buffers (row padding, JPEG component blocks) on top of the pixels.
-            AllocationLimitMegabytes = (int)((largestBuffer / (1024 * 1024)) + 64),
+            AllocationLimitMegabytes = (int)(LargestBufferBytes(limits) / (1024 * 1024)),
         });
         return configuration;
     }
+
+    /// <summary>
+    /// The largest single buffer the allocator hands out: Rgba32 pixels at the pixel limit, plus headroom for
+    /// decoder scratch buffers (row padding, JPEG component blocks).
+    /// </summary>
+    public static long LargestBufferBytes(ImageLimits limits) => (limits.MaxPixels * WidestPixelBytes) + (64L * 1024 * 1024);
 
     /// <summary>The lower-case name FaceFunctions reports for a format this configuration decodes.</summary>
     public static string NameOf(IImageFormat format) => format switch

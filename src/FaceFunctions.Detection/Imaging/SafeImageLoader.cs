@@ -12,10 +12,11 @@ namespace FaceFunctions.Detection.Imaging;
 /// </summary>
 /// <remarks>
 /// Order of checks, cheapest first: bytes counted while reading (at most <see cref="ImageLimits.MaxBytes"/>
-/// + 1 are ever read), zero bytes, format sniffed from the magic bytes, dimensions read from the header,
-/// truncation of JPEG/PNG structure, and only then the pixels are decoded. Transparent pixels are
-/// composited onto white (what a viewer shows on a page); BMP alpha is ignored because most 32-bit BMP
-/// writers leave that byte zero.
+/// + 1 are ever read), zero bytes, format sniffed from the magic bytes, dimensions read from the header, the
+/// decoded size against the allocator cap, bytes per declared pixel, the structure of the file (every scan, row
+/// or frame pixel really coded: <see cref="ContainerIntegrity"/>), and only then the pixels are decoded.
+/// Transparent pixels are composited onto white (what a viewer shows on a page); BMP alpha is ignored because
+/// most 32-bit BMP writers leave that byte zero.
 /// </remarks>
 public sealed class SafeImageLoader
 {
@@ -80,15 +81,27 @@ public sealed class SafeImageLoader
         string name = RestrictedConfiguration.NameOf(format);
         IImageDecoder decoder = Configuration.ImageFormatsManager.FindDecoder(format);
 
+        if (name == "bmp" && BmpStructure.DeclaredSize(file) is var (declaredWidth, declaredHeight)
+            && (declaredWidth > Limits.MaxDimension || declaredHeight > Limits.MaxDimension))
+        {
+            CheckDimensions(name, (int)Math.Min(declaredWidth, int.MaxValue), (int)Math.Min(declaredHeight, int.MaxValue));
+        }
+
         using var stream = new MemoryStream(buffer, 0, length, writable: false);
         IImageInfo info = Guard(name, () => ((IImageInfoDetector)decoder).Identify(Configuration, stream, CancellationToken.None))
             ?? throw new ImageRejectedException(ImageErrorCode.Corrupt, $"The {name} header could not be read.");
         CheckDimensions(name, info.Width, info.Height);
-        CheckComplete(name, file);
+        CheckDecodedSize(name, info);
+        CheckBytesPerPixel(name, info.Width, info.Height, length);
+        if (ContainerIntegrity.Check(name, file, Limits, out byte[]? rewritten) is { } incomplete)
+        {
+            throw incomplete;
+        }
+
         int orientation = ExifOrientationReader.Read(name, file);
 
-        stream.Position = 0;
-        Image<Rgb24> image = Guard(name, () => ToRgb24(decoder.Decode(Configuration, stream, CancellationToken.None), name));
+        using var decodable = rewritten is null ? new MemoryStream(buffer, 0, length, writable: false) : new MemoryStream(rewritten, writable: false);
+        Image<Rgb24> image = Guard(name, () => ToRgb24(decoder.Decode(Configuration, decodable, CancellationToken.None), name));
         try
         {
             if (name == "jpeg" && ChromaUpsampling.Is420(file))
@@ -121,17 +134,34 @@ public sealed class SafeImageLoader
         }
     }
 
-    private static void CheckComplete(string name, ReadOnlySpan<byte> file)
+    /// <summary>
+    /// Refuses images whose decoded pixels would not fit in one allocation the configuration allows: 16-bit PNGs
+    /// decode at 6 or 8 bytes per pixel, so below the pixel limit they can still need more than the 4-byte pixels
+    /// the allocator cap was sized for.
+    /// </summary>
+    private void CheckDecodedSize(string name, IImageInfo info)
     {
-        bool complete = name switch
+        long bytes = (long)info.Width * info.Height * Math.Max(info.PixelType.BitsPerPixel / 8, 1);
+        if (bytes > RestrictedConfiguration.LargestBufferBytes(Limits))
         {
-            "jpeg" => ContainerIntegrity.IsCompleteJpeg(file),
-            "png" => ContainerIntegrity.IsCompletePng(file),
-            _ => true,
-        };
-        if (!complete)
+            throw new ImageRejectedException(
+                ImageErrorCode.TooLarge,
+                $"The {name} image is {info.Width} × {info.Height} pixels at {info.PixelType.BitsPerPixel} bits per pixel: decoding it needs {bytes / (1024 * 1024):N0} MiB, more than the {RestrictedConfiguration.LargestBufferBytes(Limits) / (1024 * 1024):N0} MiB allowed.");
+        }
+    }
+
+    /// <summary>
+    /// Refuses files far too small for the pixels they declare, before any decoding: see
+    /// <see cref="ImageLimits.MinBytesPerMegapixel"/>.
+    /// </summary>
+    private void CheckBytesPerPixel(string name, int width, int height, int length)
+    {
+        double megapixels = (double)width * height / 1e6;
+        if (length < Limits.MinBytesPerMegapixel * megapixels)
         {
-            throw new ImageRejectedException(ImageErrorCode.Corrupt, $"The {name} file is truncated: its data ends before the end-of-image marker.");
+            throw new ImageRejectedException(
+                ImageErrorCode.TooLarge,
+                $"The {name} file declares {width} × {height} pixels in only {length:N0} bytes; at least {Limits.MinBytesPerMegapixel * megapixels:N0} bytes are required for that size (real photos have far more), so it is refused before decoding.");
         }
     }
 
@@ -142,20 +172,40 @@ public sealed class SafeImageLoader
         {
             return decode();
         }
-        catch (Exception ex) when (ex is InvalidMemoryOperationException or OutOfMemoryException)
+        catch (Exception ex) when (IsOutOfMemory(ex))
         {
             throw new ImageRejectedException(ImageErrorCode.TooLarge, $"Decoding this {name} image needs more memory than allowed.", ex);
         }
         catch (NotSupportedException ex)
         {
-            throw new ImageRejectedException(ImageErrorCode.UnsupportedFormat, $"This {name} variant is not supported: {ex.Message}", ex);
+            // The decoder cannot tell an unknown variant (arithmetic-coded JPEG, an OS/2 BMP header) from garbage in
+            // the same field; either way the file cannot be read, and its message is ImageSharp's, so it stays in the log.
+            throw new ImageRejectedException(ImageErrorCode.UnsupportedFormat, $"The {name} file uses a variant of the format that is not supported, or its header is damaged.", ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Decoders signal damaged data with ImageFormatException, but malformed input can also surface as
-            // index, argument or overflow errors: all of them mean the file is unreadable, none may crash us.
-            throw new ImageRejectedException(ImageErrorCode.Corrupt, $"The {name} data is damaged: {ex.Message}", ex);
+            // index, argument, null-reference or overflow errors: all of them mean the file is unreadable, and
+            // none of their texts says anything to the photo's owner, so the exception is kept for logs only.
+            throw new ImageRejectedException(ImageErrorCode.Corrupt, $"The {name} photo's data is damaged and could not be decoded.", ex);
         }
+    }
+
+    /// <summary>
+    /// The allocator refusing a buffer, directly or wrapped: ImageSharp reports some refusals as
+    /// InvalidImageContentException("Failed to allocate buffers for possibly degenerate dimensions").
+    /// </summary>
+    private static bool IsOutOfMemory(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is InvalidMemoryOperationException or OutOfMemoryException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Converts whatever pixel type the decoder produced into Rgb24, flattening alpha onto white.</summary>

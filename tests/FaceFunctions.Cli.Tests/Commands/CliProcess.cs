@@ -25,7 +25,18 @@ internal static class CliProcess
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A hung CLI fails the test, and must not outlive it.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+            throw new TimeoutException($"facefunctions {string.Join(' ', args)} did not finish within 3 minutes. Its errors:\n{await stderr}");
+        }
+
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 }

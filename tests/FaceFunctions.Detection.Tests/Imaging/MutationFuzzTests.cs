@@ -13,7 +13,8 @@ namespace FaceFunctions.Detection.Tests.Imaging;
 
 /// <summary>
 /// A small deterministic fuzz: small valid files with random bytes overwritten, header bytes damaged or the
-/// tail cut off. Every result must be an image or an <see cref="ImageRejectedException"/>; any other
+/// tail cut off. Every result must be an image or an <see cref="ImageRejectedException"/> whose message speaks of
+/// the photo (no exception text: "Index was outside the bounds of the array" used to reach users); any other
 /// exception (or a hang) fails the test.
 /// </summary>
 public sealed class MutationFuzzTests
@@ -51,8 +52,9 @@ public sealed class MutationFuzzTests
                 using LoadedImage loaded = Loader.Load(new MemoryStream(file));
                 Assert.True(loaded.Width > 0 && loaded.Height > 0);
             }
-            catch (ImageRejectedException)
+            catch (ImageRejectedException error)
             {
+                HostileInputTests.AssertSpeaksOfThePhoto(error);
             }
         }
     }

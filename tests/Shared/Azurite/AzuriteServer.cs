@@ -15,23 +15,53 @@ namespace FaceFunctions.Tests.Shared.Azurite;
 /// In memory by default; with <see cref="AzuriteServer(bool)"/> persistent it keeps its data in a temp folder,
 /// so a test can kill it mid-write, start it again on the same port, and look at what survived.
 /// </summary>
+/// <remarks>
+/// Nothing outlives the test run. <see cref="Dispose"/> kills the process and deletes the folder; when Dispose never
+/// runs (a test host killed, crashed or cancelled), Node exits by itself: it is started with a preload script that
+/// exits when its standard input reaches end-of-file, and the only writer of that pipe is this test host, so the
+/// kernel closes it whatever way the host ends. Folders such hosts leave behind are deleted by the next server
+/// started: each holds a lock file that its owner keeps open (and locked) for as long as it lives.
+/// </remarks>
 public sealed class AzuriteServer : IDisposable
 {
     private const string ListeningMarker = "successfully listens on";
+    private const string FolderPrefix = "ff-azurite-";
+    private const string OwnerLockName = "owner.lock";
+    private const string ExitWithParentScript = "exit-with-parent.js";
+
+    /// <summary>Folders of runs from before owner locks existed are only deleted once they are clearly abandoned.</summary>
+    private static readonly TimeSpan UnlockedFolderAge = TimeSpan.FromDays(1);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string? _dataFolder;
     private readonly string _workFolder;
+    private readonly FileStream _ownerLock;
     private Process? _process;
 
     public AzuriteServer(bool persistent = false)
     {
         AccountName = "ff" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         AccountKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
-        _workFolder = Directory.CreateTempSubdirectory("ff-azurite-").FullName;
+        DeleteAbandonedFolders();
+        _workFolder = Directory.CreateTempSubdirectory(FolderPrefix).FullName;
+        _ownerLock = new FileStream(Path.Combine(_workFolder, OwnerLockName), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        File.WriteAllText(
+            Path.Combine(_workFolder, ExitWithParentScript),
+            "// Exit when the test host's end of stdin closes: it exited, crashed or was killed. Unreferenced, so that\n" +
+            "// the open pipe does not keep Node alive after Azurite shuts down on SIGTERM.\n" +
+            "process.stdin.on('end', () => process.exit(0));\nprocess.stdin.on('error', () => process.exit(0));\n" +
+            "process.stdin.resume();\nprocess.stdin.unref();\n");
         _dataFolder = persistent ? Path.Combine(_workFolder, "data") : null;
         Port = FreePort();
-        Start();
+        try
+        {
+            Start();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public string AccountName { get; }
@@ -44,6 +74,15 @@ public sealed class AzuriteServer : IDisposable
     public Uri BlobEndpoint => new($"http://127.0.0.1:{Port}/{AccountName}");
 
     public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Node's process id, while it runs.</summary>
+    public int? ProcessId => _process?.Id;
+
+    /// <summary>The folder holding this server's files (and its data, when persistent).</summary>
+    public string WorkFolder => _workFolder;
+
+    /// <summary>Closes the pipe Node watches, as the kernel does when the test host dies (see remarks).</summary>
+    public void CloseHostPipe() => _process?.StandardInput.Close();
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
@@ -130,11 +169,52 @@ public sealed class AzuriteServer : IDisposable
     public void Dispose()
     {
         Kill();
+        _ownerLock.Dispose();
+        DeleteFolder(_workFolder);
+    }
+
+    /// <summary>Deletes the folders of servers whose test host is gone (their owner lock is free).</summary>
+    private static void DeleteAbandonedFolders()
+    {
+        foreach (string folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            string lockPath = Path.Combine(folder, OwnerLockName);
+            if (!File.Exists(lockPath))
+            {
+                if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) > UnlockedFolderAge)
+                {
+                    DeleteFolder(folder);
+                }
+
+                continue;
+            }
+
+            try
+            {
+                using (new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                {
+                }
+            }
+            catch (IOException)
+            {
+                continue; // its owner is alive
+            }
+            catch (UnauthorizedAccessException)
+            {
+                continue; // another user's
+            }
+
+            DeleteFolder(folder);
+        }
+    }
+
+    private static void DeleteFolder(string folder)
+    {
         try
         {
-            Directory.Delete(_workFolder, recursive: true);
+            Directory.Delete(folder, recursive: true);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // A temp folder left behind is harmless; failing the test run over it is not.
         }
@@ -144,6 +224,7 @@ public sealed class AzuriteServer : IDisposable
     {
         var arguments = new List<string>
         {
+            "--require", Path.Combine(_workFolder, ExitWithParentScript),
             FindAzuriteBlobScript(),
             "--blobHost", "127.0.0.1",
             "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -161,6 +242,8 @@ public sealed class AzuriteServer : IDisposable
         var start = new ProcessStartInfo("node")
         {
             WorkingDirectory = _workFolder,
+            // The pipe whose end-of-file tells Node that this host is gone (see remarks). Never written to.
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
