@@ -1,5 +1,9 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace FaceFunctions.Detection.Imaging;
@@ -11,6 +15,15 @@ namespace FaceFunctions.Detection.Imaging;
 /// enough to move borderline faces (docs/accuracy.md). Because ImageSharp's colour is exactly constant over each
 /// block, the half-resolution planes can be read back from its pixels and upsampled again as libjpeg does.
 /// </summary>
+/// <remarks>
+/// One pass over the photo: the colour of block row k + 1 is read before pixel rows 2k and 2k + 1 are rewritten,
+/// so only three block rows are ever held and every pixel row is touched while it is still in cache. Where the CPU
+/// has AVX-512 VBMI (one byte permute turns 16 interleaved RGB pixels into planes and back), 16 pixels go at once;
+/// elsewhere, and for the pixels left at the end of a row, the same arithmetic runs one pixel at a time. Both do
+/// exactly the float operations of the plain version in the same order (no fused multiply-adds; float-to-int
+/// conversion rounding to nearest even, as MathF.Round does), so the output is bit-identical to it
+/// (ChromaUpsamplingTests compare it with the plain version kept in the tests).
+/// </remarks>
 internal static class ChromaUpsampling
 {
     /// <summary>Whether the JPEG is three-component YCbCr with luma sampled 2×2 and both chroma planes 1×1.</summary>
@@ -39,84 +52,215 @@ internal static class ChromaUpsampling
     /// <summary>Re-upsamples the colour of a 4:2:0 JPEG decoded by ImageSharp the way libjpeg does.</summary>
     public static void ApplyLibjpegFancyUpsampling(Image<Rgb24> image)
     {
-        int width = image.Width, height = image.Height;
-        int halfWidth = (width + 1) / 2, halfHeight = (height + 1) / 2;
-        var cb = new int[halfWidth * halfHeight];
-        var cr = new int[halfWidth * halfHeight];
-        ReadBlockChroma(image, cb, cr, halfWidth);
-
-        var cbRow = new int[2 * halfWidth];
-        var crRow = new int[2 * halfWidth];
-        var cbSums = new int[halfWidth];
-        var crSums = new int[halfWidth];
-        for (int y = 0; y < height; y++)
+        int halfWidth = (image.Width + 1) / 2;
+        int[] buffer = ArrayPool<int>.Shared.Rent(ChromaRows.Length(halfWidth));
+        try
         {
-            // Vertically, 3/4 of the nearer half-resolution row and 1/4 of the farther one (edges repeat).
-            int near = y / 2, far = y % 2 == 0 ? Math.Max(near - 1, 0) : Math.Min(near + 1, halfHeight - 1);
-            for (int bx = 0; bx < halfWidth; bx++)
+            image.ProcessPixelRows(pixels => Upsample(pixels, new ChromaRows(buffer, halfWidth)));
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(buffer);
+        }
+    }
+
+    private static void Upsample(PixelAccessor<Rgb24> pixels, ChromaRows rows)
+    {
+        int height = pixels.Height, halfHeight = (height + 1) / 2;
+        ReadBlockRow(pixels, 0, rows);
+        for (int by = 0; by < halfHeight; by++)
+        {
+            if (by + 1 < halfHeight)
             {
-                cbSums[bx] = (3 * cb[(near * halfWidth) + bx]) + cb[(far * halfWidth) + bx];
-                crSums[bx] = (3 * cr[(near * halfWidth) + bx]) + cr[(far * halfWidth) + bx];
+                ReadBlockRow(pixels, by + 1, rows);
             }
 
-            Horizontal(cbSums, cbRow);
-            Horizontal(crSums, crRow);
-            var row = image.DangerousGetPixelRowMemory(y).Span;
-            for (int x = 0; x < width; x++)
+            // Vertically, 3/4 of the nearer block row and 1/4 of the farther one (edges repeat).
+            int y = 2 * by;
+            WriteRow(pixels.GetRowSpan(y), rows, by, Math.Max(by - 1, 0));
+            if (y + 1 < height)
             {
-                var p = row[x];
-                float luma = (0.299f * p.R) + (0.587f * p.G) + (0.114f * p.B);
-                float b = cbRow[x] - 128f, r = crRow[x] - 128f;
-                row[x] = new Rgb24(
-                    ToByte(luma + (1.402f * r)),
-                    ToByte(luma - (0.344136f * b) - (0.714136f * r)),
-                    ToByte(luma + (1.772f * b)));
+                WriteRow(pixels.GetRowSpan(y + 1), rows, by, Math.Min(by + 1, halfHeight - 1));
             }
         }
     }
 
-    /// <summary>The colour of each 2×2 block, averaged over its pixels (they agree to within rounding).</summary>
-    private static void ReadBlockChroma(Image<Rgb24> image, int[] cb, int[] cr, int halfWidth)
+    /// <summary>The colour of each 2×2 block of block row <paramref name="by"/>, averaged over its pixels (they agree to within rounding).</summary>
+    private static void ReadBlockRow(PixelAccessor<Rgb24> pixels, int by, ChromaRows rows)
     {
-        var cbSum = new float[halfWidth];
-        var crSum = new float[halfWidth];
-        var count = new int[halfWidth];
-        for (int y = 0; y < image.Height; y += 2)
+        ReadOnlySpan<Rgb24> top = pixels.GetRowSpan(2 * by);
+        ReadOnlySpan<Rgb24> bottom = (2 * by) + 1 < pixels.Height ? pixels.GetRowSpan((2 * by) + 1) : default;
+        Span<int> cb = rows.Cb(by), cr = rows.Cr(by);
+        int bx = RgbPlanes.IsSupported ? ReadBlocks16(top, bottom, cb, cr) : 0;
+        for (; bx < cb.Length; bx++)
         {
-            Array.Clear(cbSum);
-            Array.Clear(crSum);
-            Array.Clear(count);
-            for (int dy = 0; dy < 2 && y + dy < image.Height; dy++)
+            float cbSum = 0, crSum = 0;
+            int count = 0;
+            AddBlockPixels(top, bx, ref cbSum, ref crSum, ref count);
+            AddBlockPixels(bottom, bx, ref cbSum, ref crSum, ref count);
+            cb[bx] = (int)MathF.Round(cbSum / count);
+            cr[bx] = (int)MathF.Round(crSum / count);
+        }
+    }
+
+    /// <summary>Adds the colour of block <paramref name="bx"/>'s pixels in <paramref name="row"/> (none if it is empty).</summary>
+    private static void AddBlockPixels(ReadOnlySpan<Rgb24> row, int bx, ref float cbSum, ref float crSum, ref int count)
+    {
+        for (int x = 2 * bx; x < Math.Min((2 * bx) + 2, row.Length); x++)
+        {
+            cbSum += CbOf(row[x]);
+            crSum += CrOf(row[x]);
+            count++;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ReadBlockRow"/> for the first 8·n blocks of a row, 16 pixels at a time; returns how many blocks it did.
+    /// The planes come as [8 even pixels, 8 odd pixels], so the lower and upper halves are the two columns of 8 blocks,
+    /// summed in the scalar loop's order: top left, top right, bottom left, bottom right.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ReadBlocks16(ReadOnlySpan<Rgb24> top, ReadOnlySpan<Rgb24> bottom, Span<int> cb, Span<int> cr)
+    {
+        var planes = new RgbPlanes();
+        bool twoRows = !bottom.IsEmpty;
+        var divisor = Vector256.Create(twoRows ? 4f : 2f);
+        int chunks = top.Length / 16;
+        for (int c = 0; c < chunks; c++)
+        {
+            planes.Load(top, 16 * c, out var r, out var g, out var b);
+            Vector512<float> cbPixels = CbOf(r, g, b), crPixels = CrOf(r, g, b);
+            Vector256<float> cbSum = cbPixels.GetLower() + cbPixels.GetUpper();
+            Vector256<float> crSum = crPixels.GetLower() + crPixels.GetUpper();
+            if (twoRows)
             {
-                var row = image.DangerousGetPixelRowMemory(y + dy).Span;
-                for (int x = 0; x < image.Width; x++)
-                {
-                    var p = row[x];
-                    cbSum[x / 2] += 128f - (0.168736f * p.R) - (0.331264f * p.G) + (0.5f * p.B);
-                    crSum[x / 2] += 128f + (0.5f * p.R) - (0.418688f * p.G) - (0.081312f * p.B);
-                    count[x / 2]++;
-                }
+                planes.Load(bottom, 16 * c, out r, out g, out b);
+                cbPixels = CbOf(r, g, b);
+                crPixels = CrOf(r, g, b);
+                cbSum = cbSum + cbPixels.GetLower() + cbPixels.GetUpper();
+                crSum = crSum + crPixels.GetLower() + crPixels.GetUpper();
             }
 
-            int by = y / 2;
-            for (int bx = 0; bx < halfWidth; bx++)
-            {
-                cb[(by * halfWidth) + bx] = (int)MathF.Round(cbSum[bx] / count[bx]);
-                cr[(by * halfWidth) + bx] = (int)MathF.Round(crSum[bx] / count[bx]);
-            }
+            // vcvtps2dq rounds with the current mode, round-to-nearest-even: MathF.Round's.
+            Avx.ConvertToVector256Int32(cbSum / divisor).StoreUnsafe(ref MemoryMarshal.GetReference(cb), (nuint)(8 * c));
+            Avx.ConvertToVector256Int32(crSum / divisor).StoreUnsafe(ref MemoryMarshal.GetReference(cr), (nuint)(8 * c));
         }
+
+        return 8 * chunks;
+    }
+
+    /// <summary>Rewrites one pixel row with the colour interpolated from block rows <paramref name="near"/> and <paramref name="far"/>.</summary>
+    private static void WriteRow(Span<Rgb24> row, ChromaRows rows, int near, int far)
+    {
+        Span<int> cbSums = rows.CbSums, crSums = rows.CrSums;
+        VerticalSums(rows.Cb(near), rows.Cb(far), cbSums);
+        VerticalSums(rows.Cr(near), rows.Cr(far), crSums);
+        int x = RgbPlanes.IsSupported ? WritePixels16(row, cbSums, crSums) : 0;
+        for (; x < row.Length; x++)
+        {
+            var p = row[x];
+            float luma = (0.299f * p.R) + (0.587f * p.G) + (0.114f * p.B);
+            float b = Horizontal(cbSums, x) - 128f, r = Horizontal(crSums, x) - 128f;
+            row[x] = new Rgb24(
+                ToByte(luma + (1.402f * r)),
+                ToByte(luma - (0.344136f * b) - (0.714136f * r)),
+                ToByte(luma + (1.772f * b)));
+        }
+    }
+
+    /// <summary>
+    /// 3 × near + far for every block (4× the vertically interpolated sample), at [1, n]; [0] and [n + 1] repeat the
+    /// edges, so that <see cref="Horizontal"/> needs no special case at either end.
+    /// </summary>
+    private static void VerticalSums(ReadOnlySpan<int> near, ReadOnlySpan<int> far, Span<int> padded)
+    {
+        int bx = 0;
+        for (; bx + Vector256<int>.Count <= near.Length; bx += Vector256<int>.Count)
+        {
+            var sum = (Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(near), (nuint)bx) * 3)
+                + Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(far), (nuint)bx);
+            sum.StoreUnsafe(ref MemoryMarshal.GetReference(padded), (nuint)(bx + 1));
+        }
+
+        for (; bx < near.Length; bx++)
+        {
+            padded[bx + 1] = (3 * near[bx]) + far[bx];
+        }
+
+        padded[0] = padded[1];
+        padded[near.Length + 1] = padded[near.Length];
     }
 
     /// <summary>Horizontally, 3/4 nearer and 1/4 farther column, with libjpeg's rounding (the sums are 4× samples).</summary>
-    private static void Horizontal(int[] sums, int[] output)
+    private static int Horizontal(ReadOnlySpan<int> padded, int x)
     {
-        int last = sums.Length - 1;
-        for (int bx = 0; bx <= last; bx++)
-        {
-            output[2 * bx] = bx == 0 ? ((sums[0] * 4) + 8) >> 4 : ((sums[bx] * 3) + sums[bx - 1] + 8) >> 4;
-            output[(2 * bx) + 1] = bx == last ? ((sums[bx] * 4) + 7) >> 4 : ((sums[bx] * 3) + sums[bx + 1] + 7) >> 4;
-        }
+        int bx = (x / 2) + 1;
+        return x % 2 == 0 ? ((padded[bx] * 3) + padded[bx - 1] + 8) >> 4 : ((padded[bx] * 3) + padded[bx + 1] + 7) >> 4;
     }
 
+    /// <summary><see cref="WriteRow"/> for the first 16·n pixels of a row; returns how many pixels it did.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int WritePixels16(Span<Rgb24> row, ReadOnlySpan<int> cbSums, ReadOnlySpan<int> crSums)
+    {
+        var planes = new RgbPlanes();
+        var offset = Vector512.Create(128f);
+        int chunks = row.Length / 16;
+        for (int c = 0; c < chunks; c++)
+        {
+            // In plane order: the 8 even pixels' samples, then the 8 odd pixels'.
+            Vector512<float> b = Vector512.ConvertToSingle(Horizontal8(cbSums, 8 * c)) - offset;
+            Vector512<float> r = Vector512.ConvertToSingle(Horizontal8(crSums, 8 * c)) - offset;
+            planes.Load(row, 16 * c, out var red, out var green, out var blue);
+            Vector512<float> luma = (0.299f * red) + (0.587f * green) + (0.114f * blue);
+            planes.Store(
+                row,
+                16 * c,
+                luma + (1.402f * r),
+                luma - (0.344136f * b) - (0.714136f * r),
+                luma + (1.772f * b));
+        }
+
+        return 16 * chunks;
+    }
+
+    /// <summary><see cref="Horizontal"/> for pixels 2·bx … 2·bx + 15, as [8 even pixels, 8 odd pixels].</summary>
+    private static Vector512<int> Horizontal8(ReadOnlySpan<int> padded, int bx)
+    {
+        ref int start = ref MemoryMarshal.GetReference(padded);
+        var centre = Vector256.LoadUnsafe(ref start, (nuint)(bx + 1)) * 3;
+        var even = (centre + Vector256.LoadUnsafe(ref start, (nuint)bx) + Vector256.Create(8)) >> 4;
+        var odd = (centre + Vector256.LoadUnsafe(ref start, (nuint)(bx + 2)) + Vector256.Create(7)) >> 4;
+        return Vector512.Create(even, odd);
+    }
+
+    private static float CbOf(Rgb24 p) => 128f - (0.168736f * p.R) - (0.331264f * p.G) + (0.5f * p.B);
+
+    private static float CrOf(Rgb24 p) => 128f + (0.5f * p.R) - (0.418688f * p.G) - (0.081312f * p.B);
+
+    private static Vector512<float> CbOf(Vector512<float> r, Vector512<float> g, Vector512<float> b) =>
+        Vector512.Create(128f) - (0.168736f * r) - (0.331264f * g) + (0.5f * b);
+
+    private static Vector512<float> CrOf(Vector512<float> r, Vector512<float> g, Vector512<float> b) =>
+        Vector512.Create(128f) + (0.5f * r) - (0.418688f * g) - (0.081312f * b);
+
     private static byte ToByte(float value) => (byte)Math.Clamp((int)MathF.Round(value), 0, 255);
+
+    /// <summary>
+    /// Three block rows of each colour plane (ring buffers indexed by block row mod 3) and the two rows of padded
+    /// vertical sums, all in one rented array.
+    /// </summary>
+    private readonly ref struct ChromaRows(int[] buffer, int halfWidth)
+    {
+        private readonly Span<int> _all = buffer.AsSpan(0, Length(halfWidth));
+
+        public static int Length(int halfWidth) => (6 * halfWidth) + (2 * (halfWidth + 2));
+
+        public Span<int> CbSums => _all.Slice(6 * halfWidth, halfWidth + 2);
+
+        public Span<int> CrSums => _all.Slice((7 * halfWidth) + 2, halfWidth + 2);
+
+        public Span<int> Cb(int by) => _all.Slice(by % 3 * halfWidth, halfWidth);
+
+        public Span<int> Cr(int by) => _all.Slice((3 + (by % 3)) * halfWidth, halfWidth);
+    }
 }
