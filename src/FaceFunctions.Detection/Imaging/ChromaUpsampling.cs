@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace FaceFunctions.Detection.Imaging;
@@ -17,7 +18,8 @@ namespace FaceFunctions.Detection.Imaging;
 /// </summary>
 /// <remarks>
 /// One pass over the photo: the colour of block row k + 1 is read before pixel rows 2k and 2k + 1 are rewritten,
-/// so only three block rows are ever held and every pixel row is touched while it is still in cache. Where the CPU
+/// so only three block rows are ever held and every pixel row is touched while it is still in cache. Large photos
+/// are cut into one band of rows per core. Where the CPU
 /// has AVX-512 VBMI (one byte permute turns 16 interleaved RGB pixels into planes and back), 16 pixels go at once;
 /// elsewhere, and for the pixels left at the end of a row, the same arithmetic runs one pixel at a time. Both do
 /// exactly the float operations of the plain version in the same order (no fused multiply-adds; float-to-int
@@ -49,49 +51,53 @@ internal static class ChromaUpsampling
         return false;
     }
 
+    /// <summary>
+    /// Photos of at least this many pixels are cut into one horizontal band per core, upsampled in parallel:
+    /// ImageSharp decodes on one core, and this is most of what the loader adds to its time.
+    /// </summary>
+    internal const int ParallelPixels = 1 << 19;
+
     /// <summary>Re-upsamples the colour of a 4:2:0 JPEG decoded by ImageSharp the way libjpeg does.</summary>
     public static void ApplyLibjpegFancyUpsampling(Image<Rgb24> image)
     {
-        int halfWidth = (image.Width + 1) / 2;
-        int[] buffer = ArrayPool<int>.Shared.Rent(ChromaRows.Length(halfWidth));
+        int halfHeight = (image.Height + 1) / 2;
+        int count = (long)image.Width * image.Height >= ParallelPixels ? Math.Clamp(halfHeight / 2, 1, Environment.ProcessorCount) : 1;
+        var bands = new Band[count];
         try
         {
-            image.ProcessPixelRows(pixels => Upsample(pixels, new ChromaRows(buffer, halfWidth)));
+            for (int b = 0; b < count; b++)
+            {
+                bands[b] = new Band(image, halfHeight * b / count, halfHeight * (b + 1) / count);
+            }
+
+            // The block rows a band shares with its neighbours are read before any band rewrites a pixel.
+            foreach (var band in bands)
+            {
+                band.ReadEdges();
+            }
+
+            if (count == 1)
+            {
+                bands[0].Run();
+            }
+            else
+            {
+                Parallel.ForEach(bands, band => band.Run());
+            }
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(buffer);
-        }
-    }
-
-    private static void Upsample(PixelAccessor<Rgb24> pixels, ChromaRows rows)
-    {
-        int height = pixels.Height, halfHeight = (height + 1) / 2;
-        ReadBlockRow(pixels, 0, rows);
-        for (int by = 0; by < halfHeight; by++)
-        {
-            if (by + 1 < halfHeight)
+            foreach (var band in bands)
             {
-                ReadBlockRow(pixels, by + 1, rows);
-            }
-
-            // Vertically, 3/4 of the nearer block row and 1/4 of the farther one (edges repeat).
-            int y = 2 * by;
-            WriteRow(pixels.GetRowSpan(y), rows, by, Math.Max(by - 1, 0));
-            if (y + 1 < height)
-            {
-                WriteRow(pixels.GetRowSpan(y + 1), rows, by, Math.Min(by + 1, halfHeight - 1));
+                band?.Dispose();
             }
         }
     }
 
-    /// <summary>The colour of each 2×2 block of block row <paramref name="by"/>, averaged over its pixels (they agree to within rounding).</summary>
-    private static void ReadBlockRow(PixelAccessor<Rgb24> pixels, int by, ChromaRows rows)
+    /// <summary>The colour of each 2×2 block of two pixel rows (<paramref name="bottom"/> empty past the last row), averaged over its pixels (they agree to within rounding).</summary>
+    private static void ReadBlockRow(ReadOnlySpan<Rgb24> top, ReadOnlySpan<Rgb24> bottom, in RgbPlanes planes, Span<int> cb, Span<int> cr)
     {
-        ReadOnlySpan<Rgb24> top = pixels.GetRowSpan(2 * by);
-        ReadOnlySpan<Rgb24> bottom = (2 * by) + 1 < pixels.Height ? pixels.GetRowSpan((2 * by) + 1) : default;
-        Span<int> cb = rows.Cb(by), cr = rows.Cr(by);
-        int bx = RgbPlanes.IsSupported ? ReadBlocks16(top, bottom, cb, cr) : 0;
+        int bx = RgbPlanes.IsSupported ? ReadBlocks16(top, bottom, planes, cb, cr) : 0;
         for (; bx < cb.Length; bx++)
         {
             float cbSum = 0, crSum = 0;
@@ -120,11 +126,11 @@ internal static class ChromaUpsampling
     /// summed in the scalar loop's order: top left, top right, bottom left, bottom right.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int ReadBlocks16(ReadOnlySpan<Rgb24> top, ReadOnlySpan<Rgb24> bottom, Span<int> cb, Span<int> cr)
+    private static int ReadBlocks16(ReadOnlySpan<Rgb24> top, ReadOnlySpan<Rgb24> bottom, in RgbPlanes planes, Span<int> cb, Span<int> cr)
     {
-        var planes = new RgbPlanes();
         bool twoRows = !bottom.IsEmpty;
-        var divisor = Vector256.Create(twoRows ? 4f : 2f);
+        // Dividing by 4 or 2 and multiplying by 1/4 or 1/2 give the same float exactly (powers of two); the multiply is cheaper.
+        var reciprocal = Vector256.Create(twoRows ? 0.25f : 0.5f);
         int chunks = top.Length / 16;
         for (int c = 0; c < chunks; c++)
         {
@@ -142,20 +148,20 @@ internal static class ChromaUpsampling
             }
 
             // vcvtps2dq rounds with the current mode, round-to-nearest-even: MathF.Round's.
-            Avx.ConvertToVector256Int32(cbSum / divisor).StoreUnsafe(ref MemoryMarshal.GetReference(cb), (nuint)(8 * c));
-            Avx.ConvertToVector256Int32(crSum / divisor).StoreUnsafe(ref MemoryMarshal.GetReference(cr), (nuint)(8 * c));
+            Avx.ConvertToVector256Int32(cbSum * reciprocal).StoreUnsafe(ref MemoryMarshal.GetReference(cb), (nuint)(8 * c));
+            Avx.ConvertToVector256Int32(crSum * reciprocal).StoreUnsafe(ref MemoryMarshal.GetReference(cr), (nuint)(8 * c));
         }
 
         return 8 * chunks;
     }
 
-    /// <summary>Rewrites one pixel row with the colour interpolated from block rows <paramref name="near"/> and <paramref name="far"/>.</summary>
-    private static void WriteRow(Span<Rgb24> row, ChromaRows rows, int near, int far)
+    /// <summary>Rewrites one pixel row with the colour interpolated from two block rows (the nearer weighs 3/4).</summary>
+    private static void WriteRow(
+        Span<Rgb24> row, in RgbPlanes planes, ReadOnlySpan<int> cbNear, ReadOnlySpan<int> cbFar, ReadOnlySpan<int> crNear, ReadOnlySpan<int> crFar, Span<int> cbSums, Span<int> crSums)
     {
-        Span<int> cbSums = rows.CbSums, crSums = rows.CrSums;
-        VerticalSums(rows.Cb(near), rows.Cb(far), cbSums);
-        VerticalSums(rows.Cr(near), rows.Cr(far), crSums);
-        int x = RgbPlanes.IsSupported ? WritePixels16(row, cbSums, crSums) : 0;
+        VerticalSums(cbNear, cbFar, cbSums);
+        VerticalSums(crNear, crFar, crSums);
+        int x = RgbPlanes.IsSupported ? WritePixels16(row, planes, cbSums, crSums) : 0;
         for (; x < row.Length; x++)
         {
             var p = row[x];
@@ -200,9 +206,8 @@ internal static class ChromaUpsampling
 
     /// <summary><see cref="WriteRow"/> for the first 16·n pixels of a row; returns how many pixels it did.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int WritePixels16(Span<Rgb24> row, ReadOnlySpan<int> cbSums, ReadOnlySpan<int> crSums)
+    private static int WritePixels16(Span<Rgb24> row, in RgbPlanes planes, ReadOnlySpan<int> cbSums, ReadOnlySpan<int> crSums)
     {
-        var planes = new RgbPlanes();
         var offset = Vector512.Create(128f);
         int chunks = row.Length / 16;
         for (int c = 0; c < chunks; c++)
@@ -224,6 +229,7 @@ internal static class ChromaUpsampling
     }
 
     /// <summary><see cref="Horizontal"/> for pixels 2·bx … 2·bx + 15, as [8 even pixels, 8 odd pixels].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<int> Horizontal8(ReadOnlySpan<int> padded, int bx)
     {
         ref int start = ref MemoryMarshal.GetReference(padded);
@@ -237,30 +243,85 @@ internal static class ChromaUpsampling
 
     private static float CrOf(Rgb24 p) => 128f + (0.5f * p.R) - (0.418688f * p.G) - (0.081312f * p.B);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> CbOf(Vector512<float> r, Vector512<float> g, Vector512<float> b) =>
         Vector512.Create(128f) - (0.168736f * r) - (0.331264f * g) + (0.5f * b);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> CrOf(Vector512<float> r, Vector512<float> g, Vector512<float> b) =>
         Vector512.Create(128f) + (0.5f * r) - (0.418688f * g) - (0.081312f * b);
 
     private static byte ToByte(float value) => (byte)Math.Clamp((int)MathF.Round(value), 0, 255);
 
     /// <summary>
-    /// Three block rows of each colour plane (ring buffers indexed by block row mod 3) and the two rows of padded
-    /// vertical sums, all in one rented array.
+    /// Block rows [first, end) and the pixel rows they cover. The band holds three block rows of each colour plane
+    /// (a ring indexed by block row mod 3), the two rows of padded vertical sums, and a copy of the block row just below
+    /// it (the next band's first, read by <see cref="ReadEdges"/> before that band starts rewriting it), all in one
+    /// rented array.
     /// </summary>
-    private readonly ref struct ChromaRows(int[] buffer, int halfWidth)
+    private sealed class Band(Image<Rgb24> image, int first, int end) : IDisposable
     {
-        private readonly Span<int> _all = buffer.AsSpan(0, Length(halfWidth));
+        private readonly RgbPlanes _planes = new();
+        private readonly int _halfWidth = (image.Width + 1) / 2;
+        private readonly int _halfHeight = (image.Height + 1) / 2;
+        private readonly int[] _buffer = ArrayPool<int>.Shared.Rent((10 * ((image.Width + 1) / 2)) + 4);
 
-        public static int Length(int halfWidth) => (6 * halfWidth) + (2 * (halfWidth + 2));
+        /// <summary>Reads the block row above the band and its first one, and the one below it.</summary>
+        public void ReadEdges()
+        {
+            if (first > 0)
+            {
+                ReadBlockRow(first - 1, Cb(first - 1), Cr(first - 1));
+            }
 
-        public Span<int> CbSums => _all.Slice(6 * halfWidth, halfWidth + 2);
+            ReadBlockRow(first, Cb(first), Cr(first));
+            if (end < _halfHeight)
+            {
+                ReadBlockRow(end, CbBelow, CrBelow);
+            }
+        }
 
-        public Span<int> CrSums => _all.Slice((7 * halfWidth) + 2, halfWidth + 2);
+        public void Run()
+        {
+            Span<int> cbSums = _buffer.AsSpan(6 * _halfWidth, _halfWidth + 2), crSums = _buffer.AsSpan((7 * _halfWidth) + 2, _halfWidth + 2);
+            for (int by = first; by < end; by++)
+            {
+                // Block row by + 1 is read before pixel rows 2·by and 2·by + 1 are rewritten.
+                int next = by + 1;
+                if (next == end && next < _halfHeight)
+                {
+                    CbBelow.CopyTo(Cb(next));
+                    CrBelow.CopyTo(Cr(next));
+                }
+                else if (next < _halfHeight)
+                {
+                    ReadBlockRow(next, Cb(next), Cr(next));
+                }
 
-        public Span<int> Cb(int by) => _all.Slice(by % 3 * halfWidth, halfWidth);
+                // Vertically, 3/4 of the nearer block row and 1/4 of the farther one (edges repeat).
+                int y = 2 * by, above = Math.Max(by - 1, 0), below = Math.Min(by + 1, _halfHeight - 1);
+                WriteRow(Row(y), _planes, Cb(by), Cb(above), Cr(by), Cr(above), cbSums, crSums);
+                if (y + 1 < image.Height)
+                {
+                    WriteRow(Row(y + 1), _planes, Cb(by), Cb(below), Cr(by), Cr(below), cbSums, crSums);
+                }
+            }
+        }
 
-        public Span<int> Cr(int by) => _all.Slice((3 + (by % 3)) * halfWidth, halfWidth);
+        public void Dispose() => ArrayPool<int>.Shared.Return(_buffer);
+
+        private void ReadBlockRow(int by, Span<int> cb, Span<int> cr) =>
+            ChromaUpsampling.ReadBlockRow(Row(2 * by), (2 * by) + 1 < image.Height ? Row((2 * by) + 1) : default, _planes, cb, cr);
+
+        private Span<Rgb24> Row(int y) => image.DangerousGetPixelRowMemory(y).Span;
+
+        // Layout of the buffer, n = half the width: Cb ring (3 n), Cr ring (3 n), Cb and Cr sums (n + 2 each), Cb and Cr below (n each).
+        private Span<int> CbBelow => _buffer.AsSpan((8 * _halfWidth) + 4, _halfWidth);
+
+        private Span<int> CrBelow => _buffer.AsSpan((9 * _halfWidth) + 4, _halfWidth);
+
+        private Span<int> Cb(int by) => _buffer.AsSpan(by % 3 * _halfWidth, _halfWidth);
+
+        private Span<int> Cr(int by) => _buffer.AsSpan((3 + (by % 3)) * _halfWidth, _halfWidth);
     }
 }

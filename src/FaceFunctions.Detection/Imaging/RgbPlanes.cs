@@ -36,6 +36,7 @@ internal readonly struct RgbPlanes
     public static bool IsSupported => Avx512Vbmi.IsSupported;
 
     /// <summary>Pixels <paramref name="x"/> … <paramref name="x"/> + 15 as float planes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Load(ReadOnlySpan<Rgb24> row, int x, out Vector512<float> r, out Vector512<float> g, out Vector512<float> b)
     {
         ref byte start = ref Unsafe.Add(ref MemoryMarshal.GetReference(MemoryMarshal.AsBytes(row)), 3 * x);
@@ -52,6 +53,7 @@ internal readonly struct RgbPlanes
     /// Rounds the planes to the nearest integer (ties to even, as MathF.Round), clamps them to 0–255 and writes them
     /// over pixels <paramref name="x"/> … <paramref name="x"/> + 15, touching no byte beyond them.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(Span<Rgb24> row, int x, Vector512<float> r, Vector512<float> g, Vector512<float> b)
     {
         var planes = Vector512.Create(Vector256.Create(ToBytes(r), ToBytes(g)), Vector256.Create(ToBytes(b), Vector128<byte>.Zero));
@@ -61,6 +63,7 @@ internal readonly struct RgbPlanes
         pixels.GetUpper().GetLower().StoreUnsafe(ref start, 32);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> ToBytes(Vector512<float> value)
     {
         // vcvtps2dq rounds with the current mode, round-to-nearest-even; vpmovdb then keeps the low byte of each lane.

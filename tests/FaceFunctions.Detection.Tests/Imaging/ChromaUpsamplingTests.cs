@@ -47,10 +47,12 @@ public sealed class ChromaUpsamplingTests
     [InlineData(33, 9)]
     [InlineData(64, 64)]
     [InlineData(101, 77)]
+    [InlineData(1001, 601)] // above ChromaUpsampling.ParallelPixels: bands upsampled in parallel
+    [InlineData(1280, 1023)]
     public void Matches_the_scalar_version_bit_for_bit_on_any_pixels(int width, int height)
     {
         // Random pixels reach every corner: colours that clamp at 0 and 255, rounding ties, odd edges, rows shorter
-        // than one 16-pixel vector and vectors followed by a scalar tail.
+        // than one 16-pixel vector, vectors followed by a scalar tail, and the seams between parallel bands.
         var random = new Random((width * 1000) + height);
         var pixels = new byte[width * height * 3];
         random.NextBytes(pixels);
