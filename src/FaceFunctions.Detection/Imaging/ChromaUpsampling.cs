@@ -24,7 +24,9 @@ namespace FaceFunctions.Detection.Imaging;
 /// elsewhere, and for the pixels left at the end of a row, the same arithmetic runs one pixel at a time. Both do
 /// exactly the float operations of the plain version in the same order (no fused multiply-adds; float-to-int
 /// conversion rounding to nearest even, as MathF.Round does), so the output is bit-identical to it
-/// (ChromaUpsamplingTests compare it with the plain version kept in the tests).
+/// (ChromaUpsamplingTests compare it with the plain version kept in the tests). The per-row and per-pixel methods
+/// are compiled fully optimised at once: the first photo of a process would otherwise run them as unoptimised
+/// tier-0 code, since a photo takes less time than the runtime waits before re-compiling hot methods.
 /// </remarks>
 internal static class ChromaUpsampling
 {
@@ -95,6 +97,7 @@ internal static class ChromaUpsampling
     }
 
     /// <summary>The colour of each 2×2 block of two pixel rows (<paramref name="bottom"/> empty past the last row), averaged over its pixels (they agree to within rounding).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReadBlockRow(ReadOnlySpan<Rgb24> top, ReadOnlySpan<Rgb24> bottom, in RgbPlanes planes, Span<int> cb, Span<int> cr)
     {
         int bx = RgbPlanes.IsSupported ? ReadBlocks16(top, bottom, planes, cb, cr) : 0;
@@ -110,6 +113,7 @@ internal static class ChromaUpsampling
     }
 
     /// <summary>Adds the colour of block <paramref name="bx"/>'s pixels in <paramref name="row"/> (none if it is empty).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddBlockPixels(ReadOnlySpan<Rgb24> row, int bx, ref float cbSum, ref float crSum, ref int count)
     {
         for (int x = 2 * bx; x < Math.Min((2 * bx) + 2, row.Length); x++)
@@ -156,6 +160,7 @@ internal static class ChromaUpsampling
     }
 
     /// <summary>Rewrites one pixel row with the colour interpolated from two block rows (the nearer weighs 3/4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteRow(
         Span<Rgb24> row, in RgbPlanes planes, ReadOnlySpan<int> cbNear, ReadOnlySpan<int> cbFar, ReadOnlySpan<int> crNear, ReadOnlySpan<int> crFar, Span<int> cbSums, Span<int> crSums)
     {
@@ -178,6 +183,7 @@ internal static class ChromaUpsampling
     /// 3 × near + far for every block (4× the vertically interpolated sample), at [1, n]; [0] and [n + 1] repeat the
     /// edges, so that <see cref="Horizontal"/> needs no special case at either end.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void VerticalSums(ReadOnlySpan<int> near, ReadOnlySpan<int> far, Span<int> padded)
     {
         int bx = 0;
@@ -281,6 +287,7 @@ internal static class ChromaUpsampling
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run()
         {
             Span<int> cbSums = _buffer.AsSpan(6 * _halfWidth, _halfWidth + 2), crSums = _buffer.AsSpan((7 * _halfWidth) + 2, _halfWidth + 2);
