@@ -72,7 +72,7 @@ internal static class BenchCommand
             $"models verified and loaded in {load.Elapsed.TotalMilliseconds:0} ms; detector ready {sinceStart.TotalMilliseconds:0} ms after process start");
 
         using var lines = JsonLinesWriter.Open(jsonl, terminal.Output);
-        var table = new Table().AddColumns("photo", "size", "faces", "median ms", "min ms", "decode ms", "pyramid", "P-Net", "R-Net", "O-Net");
+        var table = new Table().AddColumns("photo", "size", "faces", "median ms", "min ms", "decode ms", "pyramid", "P-Net", "R-Net", "O-Net", "P-Net GFLOP/s");
         foreach (var path in paths)
         {
             LoadedImage loaded;
@@ -101,11 +101,11 @@ internal static class BenchCommand
                     runs.Add(pipeline.Mtcnn.Detect(image, options.Detection));
                 }
 
-                var line = BenchLine.From(path, image.Width, image.Height, decodeMs, runs);
+                var line = BenchLine.From(path, image.Width, image.Height, decodeMs, runs, PNetArithmetic.Flops(image.Width, image.Height, options.Detection));
                 lines.Write(line, BenchJsonContext.Default.BenchLine);
                 table.AddRow(
                     Markup.Escape(path), $"{image.Width}x{image.Height}", F(line.Faces), F(line.MedianMs), F(line.MinMs), F(decodeMs),
-                    F(line.StagesMs.Pyramid), F(line.StagesMs.PNet), F(line.StagesMs.RNet), F(line.StagesMs.ONet));
+                    F(line.StagesMs.Pyramid), F(line.StagesMs.PNet), F(line.StagesMs.RNet), F(line.StagesMs.ONet), F(line.PNetGflops));
             }
         }
 
@@ -122,20 +122,26 @@ internal sealed record BenchStages(
     [property: JsonPropertyName("rnet")] double RNet,
     [property: JsonPropertyName("onet")] double ONet);
 
-/// <summary>One photo's benchmark result; stage times are medians over the timed runs.</summary>
-internal sealed record BenchLine(string Image, int Width, int Height, int Faces, double MedianMs, double MinMs, IReadOnlyList<double> TimesMs, double DecodeMs, BenchStages StagesMs)
+/// <summary>
+/// One photo's benchmark result; stage times are medians over the timed runs. <c>pnetGflops</c>: P-Net's useful
+/// arithmetic (<see cref="PNetArithmetic"/>) divided by its median time.
+/// </summary>
+internal sealed record BenchLine(
+    string Image, int Width, int Height, int Faces, double MedianMs, double MinMs, IReadOnlyList<double> TimesMs, double DecodeMs, BenchStages StagesMs,
+    [property: JsonPropertyName("pnetGflops")] double PNetGflops)
 {
-    public static BenchLine From(string image, int width, int height, double decodeMs, IReadOnlyList<DetectionResult> runs)
+    public static BenchLine From(string image, int width, int height, double decodeMs, IReadOnlyList<DetectionResult> runs, double pnetFlops)
     {
         var times = runs.Select(r => Math.Round(r.Timings.Total, 2)).ToArray();
+        var stages = new BenchStages(
+            Median(runs.Select(r => r.Timings.Pyramid)),
+            Median(runs.Select(r => r.Timings.PNet)),
+            Median(runs.Select(r => r.Timings.RNet)),
+            Median(runs.Select(r => r.Timings.ONet)));
         return new BenchLine(
             image, width, height, runs[^1].Faces.Count,
-            Median(times), times.Min(), times, Math.Round(decodeMs, 2),
-            new BenchStages(
-                Median(runs.Select(r => r.Timings.Pyramid)),
-                Median(runs.Select(r => r.Timings.PNet)),
-                Median(runs.Select(r => r.Timings.RNet)),
-                Median(runs.Select(r => r.Timings.ONet))));
+            Median(times), times.Min(), times, Math.Round(decodeMs, 2), stages,
+            stages.PNet > 0 ? Math.Round(pnetFlops / (stages.PNet * 1e6), 1) : 0);
     }
 
     private static double Median(IEnumerable<double> values)

@@ -1,3 +1,8 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.PixelFormats;
@@ -11,6 +16,18 @@ namespace FaceFunctions.Detection.Imaging;
 /// enough to move borderline faces (docs/accuracy.md). Because ImageSharp's colour is exactly constant over each
 /// block, the half-resolution planes can be read back from its pixels and upsampled again as libjpeg does.
 /// </summary>
+/// <remarks>
+/// One pass over the photo: the colour of block row k + 1 is read before pixel rows 2k and 2k + 1 are rewritten,
+/// so only three block rows are ever held and every pixel row is touched while it is still in cache. Large photos
+/// are cut into one band of rows per core. Where the CPU
+/// has AVX-512 VBMI (one byte permute turns 16 interleaved RGB pixels into planes and back), 16 pixels go at once;
+/// elsewhere, and for the pixels left at the end of a row, the same arithmetic runs one pixel at a time. Both do
+/// exactly the float operations of the plain version in the same order (no fused multiply-adds; float-to-int
+/// conversion rounding to nearest even, as MathF.Round does), so the output is bit-identical to it
+/// (ChromaUpsamplingTests compare it with the plain version kept in the tests). The per-row and per-pixel methods
+/// are compiled fully optimised at once: the first photo of a process would otherwise run them as unoptimised
+/// tier-0 code, since a photo takes less time than the runtime waits before re-compiling hot methods.
+/// </remarks>
 internal static class ChromaUpsampling
 {
     /// <summary>Whether the JPEG is three-component YCbCr with luma sampled 2×2 and both chroma planes 1×1.</summary>
@@ -36,87 +53,282 @@ internal static class ChromaUpsampling
         return false;
     }
 
+    /// <summary>
+    /// Photos of at least this many pixels are cut into one horizontal band per core, upsampled in parallel:
+    /// ImageSharp decodes on one core, and this is most of what the loader adds to its time.
+    /// </summary>
+    internal const int ParallelPixels = 1 << 19;
+
     /// <summary>Re-upsamples the colour of a 4:2:0 JPEG decoded by ImageSharp the way libjpeg does.</summary>
     public static void ApplyLibjpegFancyUpsampling(Image<Rgb24> image)
     {
-        int width = image.Width, height = image.Height;
-        int halfWidth = (width + 1) / 2, halfHeight = (height + 1) / 2;
-        var cb = new int[halfWidth * halfHeight];
-        var cr = new int[halfWidth * halfHeight];
-        ReadBlockChroma(image, cb, cr, halfWidth);
-
-        var cbRow = new int[2 * halfWidth];
-        var crRow = new int[2 * halfWidth];
-        var cbSums = new int[halfWidth];
-        var crSums = new int[halfWidth];
-        for (int y = 0; y < height; y++)
+        int halfHeight = (image.Height + 1) / 2;
+        int count = (long)image.Width * image.Height >= ParallelPixels ? Math.Clamp(halfHeight / 2, 1, Environment.ProcessorCount) : 1;
+        var bands = new Band[count];
+        try
         {
-            // Vertically, 3/4 of the nearer half-resolution row and 1/4 of the farther one (edges repeat).
-            int near = y / 2, far = y % 2 == 0 ? Math.Max(near - 1, 0) : Math.Min(near + 1, halfHeight - 1);
-            for (int bx = 0; bx < halfWidth; bx++)
+            for (int b = 0; b < count; b++)
             {
-                cbSums[bx] = (3 * cb[(near * halfWidth) + bx]) + cb[(far * halfWidth) + bx];
-                crSums[bx] = (3 * cr[(near * halfWidth) + bx]) + cr[(far * halfWidth) + bx];
+                bands[b] = new Band(image, halfHeight * b / count, halfHeight * (b + 1) / count);
             }
 
-            Horizontal(cbSums, cbRow);
-            Horizontal(crSums, crRow);
-            var row = image.DangerousGetPixelRowMemory(y).Span;
-            for (int x = 0; x < width; x++)
+            // The block rows a band shares with its neighbours are read before any band rewrites a pixel.
+            foreach (var band in bands)
             {
-                var p = row[x];
-                float luma = (0.299f * p.R) + (0.587f * p.G) + (0.114f * p.B);
-                float b = cbRow[x] - 128f, r = crRow[x] - 128f;
-                row[x] = new Rgb24(
-                    ToByte(luma + (1.402f * r)),
-                    ToByte(luma - (0.344136f * b) - (0.714136f * r)),
-                    ToByte(luma + (1.772f * b)));
+                band.ReadEdges();
+            }
+
+            if (count == 1)
+            {
+                bands[0].Run();
+            }
+            else
+            {
+                Parallel.ForEach(bands, band => band.Run());
+            }
+        }
+        finally
+        {
+            foreach (var band in bands)
+            {
+                band?.Dispose();
             }
         }
     }
 
-    /// <summary>The colour of each 2×2 block, averaged over its pixels (they agree to within rounding).</summary>
-    private static void ReadBlockChroma(Image<Rgb24> image, int[] cb, int[] cr, int halfWidth)
+    /// <summary>The colour of each 2×2 block of two pixel rows (<paramref name="bottom"/> empty past the last row), averaged over its pixels (they agree to within rounding).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadBlockRow(ReadOnlySpan<Rgb24> top, ReadOnlySpan<Rgb24> bottom, in RgbPlanes planes, Span<int> cb, Span<int> cr)
     {
-        var cbSum = new float[halfWidth];
-        var crSum = new float[halfWidth];
-        var count = new int[halfWidth];
-        for (int y = 0; y < image.Height; y += 2)
+        int bx = RgbPlanes.IsSupported ? ReadBlocks16(top, bottom, planes, cb, cr) : 0;
+        for (; bx < cb.Length; bx++)
         {
-            Array.Clear(cbSum);
-            Array.Clear(crSum);
-            Array.Clear(count);
-            for (int dy = 0; dy < 2 && y + dy < image.Height; dy++)
+            float cbSum = 0, crSum = 0;
+            int count = 0;
+            AddBlockPixels(top, bx, ref cbSum, ref crSum, ref count);
+            AddBlockPixels(bottom, bx, ref cbSum, ref crSum, ref count);
+            cb[bx] = (int)MathF.Round(cbSum / count);
+            cr[bx] = (int)MathF.Round(crSum / count);
+        }
+    }
+
+    /// <summary>Adds the colour of block <paramref name="bx"/>'s pixels in <paramref name="row"/> (none if it is empty).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddBlockPixels(ReadOnlySpan<Rgb24> row, int bx, ref float cbSum, ref float crSum, ref int count)
+    {
+        for (int x = 2 * bx; x < Math.Min((2 * bx) + 2, row.Length); x++)
+        {
+            cbSum += CbOf(row[x]);
+            crSum += CrOf(row[x]);
+            count++;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ReadBlockRow"/> for the first 8·n blocks of a row, 16 pixels at a time; returns how many blocks it did.
+    /// The planes come as [8 even pixels, 8 odd pixels], so the lower and upper halves are the two columns of 8 blocks,
+    /// summed in the scalar loop's order: top left, top right, bottom left, bottom right.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ReadBlocks16(ReadOnlySpan<Rgb24> top, ReadOnlySpan<Rgb24> bottom, in RgbPlanes planes, Span<int> cb, Span<int> cr)
+    {
+        bool twoRows = !bottom.IsEmpty;
+        // Dividing by 4 or 2 and multiplying by 1/4 or 1/2 give the same float exactly (powers of two); the multiply is cheaper.
+        var reciprocal = Vector256.Create(twoRows ? 0.25f : 0.5f);
+        int chunks = top.Length / 16;
+        for (int c = 0; c < chunks; c++)
+        {
+            planes.Load(top, 16 * c, out var r, out var g, out var b);
+            Vector512<float> cbPixels = CbOf(r, g, b), crPixels = CrOf(r, g, b);
+            Vector256<float> cbSum = cbPixels.GetLower() + cbPixels.GetUpper();
+            Vector256<float> crSum = crPixels.GetLower() + crPixels.GetUpper();
+            if (twoRows)
             {
-                var row = image.DangerousGetPixelRowMemory(y + dy).Span;
-                for (int x = 0; x < image.Width; x++)
-                {
-                    var p = row[x];
-                    cbSum[x / 2] += 128f - (0.168736f * p.R) - (0.331264f * p.G) + (0.5f * p.B);
-                    crSum[x / 2] += 128f + (0.5f * p.R) - (0.418688f * p.G) - (0.081312f * p.B);
-                    count[x / 2]++;
-                }
+                planes.Load(bottom, 16 * c, out r, out g, out b);
+                cbPixels = CbOf(r, g, b);
+                crPixels = CrOf(r, g, b);
+                cbSum = cbSum + cbPixels.GetLower() + cbPixels.GetUpper();
+                crSum = crSum + crPixels.GetLower() + crPixels.GetUpper();
             }
 
-            int by = y / 2;
-            for (int bx = 0; bx < halfWidth; bx++)
-            {
-                cb[(by * halfWidth) + bx] = (int)MathF.Round(cbSum[bx] / count[bx]);
-                cr[(by * halfWidth) + bx] = (int)MathF.Round(crSum[bx] / count[bx]);
-            }
+            // vcvtps2dq rounds with the current mode, round-to-nearest-even: MathF.Round's.
+            Avx.ConvertToVector256Int32(cbSum * reciprocal).StoreUnsafe(ref MemoryMarshal.GetReference(cb), (nuint)(8 * c));
+            Avx.ConvertToVector256Int32(crSum * reciprocal).StoreUnsafe(ref MemoryMarshal.GetReference(cr), (nuint)(8 * c));
         }
+
+        return 8 * chunks;
+    }
+
+    /// <summary>Rewrites one pixel row with the colour interpolated from two block rows (the nearer weighs 3/4).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WriteRow(
+        Span<Rgb24> row, in RgbPlanes planes, ReadOnlySpan<int> cbNear, ReadOnlySpan<int> cbFar, ReadOnlySpan<int> crNear, ReadOnlySpan<int> crFar, Span<int> cbSums, Span<int> crSums)
+    {
+        VerticalSums(cbNear, cbFar, cbSums);
+        VerticalSums(crNear, crFar, crSums);
+        int x = RgbPlanes.IsSupported ? WritePixels16(row, planes, cbSums, crSums) : 0;
+        for (; x < row.Length; x++)
+        {
+            var p = row[x];
+            float luma = (0.299f * p.R) + (0.587f * p.G) + (0.114f * p.B);
+            float b = Horizontal(cbSums, x) - 128f, r = Horizontal(crSums, x) - 128f;
+            row[x] = new Rgb24(
+                ToByte(luma + (1.402f * r)),
+                ToByte(luma - (0.344136f * b) - (0.714136f * r)),
+                ToByte(luma + (1.772f * b)));
+        }
+    }
+
+    /// <summary>
+    /// 3 × near + far for every block (4× the vertically interpolated sample), at [1, n]; [0] and [n + 1] repeat the
+    /// edges, so that <see cref="Horizontal"/> needs no special case at either end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void VerticalSums(ReadOnlySpan<int> near, ReadOnlySpan<int> far, Span<int> padded)
+    {
+        int bx = 0;
+        for (; bx + Vector256<int>.Count <= near.Length; bx += Vector256<int>.Count)
+        {
+            var sum = (Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(near), (nuint)bx) * 3)
+                + Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(far), (nuint)bx);
+            sum.StoreUnsafe(ref MemoryMarshal.GetReference(padded), (nuint)(bx + 1));
+        }
+
+        for (; bx < near.Length; bx++)
+        {
+            padded[bx + 1] = (3 * near[bx]) + far[bx];
+        }
+
+        padded[0] = padded[1];
+        padded[near.Length + 1] = padded[near.Length];
     }
 
     /// <summary>Horizontally, 3/4 nearer and 1/4 farther column, with libjpeg's rounding (the sums are 4× samples).</summary>
-    private static void Horizontal(int[] sums, int[] output)
+    private static int Horizontal(ReadOnlySpan<int> padded, int x)
     {
-        int last = sums.Length - 1;
-        for (int bx = 0; bx <= last; bx++)
-        {
-            output[2 * bx] = bx == 0 ? ((sums[0] * 4) + 8) >> 4 : ((sums[bx] * 3) + sums[bx - 1] + 8) >> 4;
-            output[(2 * bx) + 1] = bx == last ? ((sums[bx] * 4) + 7) >> 4 : ((sums[bx] * 3) + sums[bx + 1] + 7) >> 4;
-        }
+        int bx = (x / 2) + 1;
+        return x % 2 == 0 ? ((padded[bx] * 3) + padded[bx - 1] + 8) >> 4 : ((padded[bx] * 3) + padded[bx + 1] + 7) >> 4;
     }
 
+    /// <summary><see cref="WriteRow"/> for the first 16·n pixels of a row; returns how many pixels it did.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int WritePixels16(Span<Rgb24> row, in RgbPlanes planes, ReadOnlySpan<int> cbSums, ReadOnlySpan<int> crSums)
+    {
+        var offset = Vector512.Create(128f);
+        int chunks = row.Length / 16;
+        for (int c = 0; c < chunks; c++)
+        {
+            // In plane order: the 8 even pixels' samples, then the 8 odd pixels'.
+            Vector512<float> b = Vector512.ConvertToSingle(Horizontal8(cbSums, 8 * c)) - offset;
+            Vector512<float> r = Vector512.ConvertToSingle(Horizontal8(crSums, 8 * c)) - offset;
+            planes.Load(row, 16 * c, out var red, out var green, out var blue);
+            Vector512<float> luma = (0.299f * red) + (0.587f * green) + (0.114f * blue);
+            planes.Store(
+                row,
+                16 * c,
+                luma + (1.402f * r),
+                luma - (0.344136f * b) - (0.714136f * r),
+                luma + (1.772f * b));
+        }
+
+        return 16 * chunks;
+    }
+
+    /// <summary><see cref="Horizontal"/> for pixels 2·bx … 2·bx + 15, as [8 even pixels, 8 odd pixels].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Horizontal8(ReadOnlySpan<int> padded, int bx)
+    {
+        ref int start = ref MemoryMarshal.GetReference(padded);
+        var centre = Vector256.LoadUnsafe(ref start, (nuint)(bx + 1)) * 3;
+        var even = (centre + Vector256.LoadUnsafe(ref start, (nuint)bx) + Vector256.Create(8)) >> 4;
+        var odd = (centre + Vector256.LoadUnsafe(ref start, (nuint)(bx + 2)) + Vector256.Create(7)) >> 4;
+        return Vector512.Create(even, odd);
+    }
+
+    private static float CbOf(Rgb24 p) => 128f - (0.168736f * p.R) - (0.331264f * p.G) + (0.5f * p.B);
+
+    private static float CrOf(Rgb24 p) => 128f + (0.5f * p.R) - (0.418688f * p.G) - (0.081312f * p.B);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> CbOf(Vector512<float> r, Vector512<float> g, Vector512<float> b) =>
+        Vector512.Create(128f) - (0.168736f * r) - (0.331264f * g) + (0.5f * b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> CrOf(Vector512<float> r, Vector512<float> g, Vector512<float> b) =>
+        Vector512.Create(128f) + (0.5f * r) - (0.418688f * g) - (0.081312f * b);
+
     private static byte ToByte(float value) => (byte)Math.Clamp((int)MathF.Round(value), 0, 255);
+
+    /// <summary>
+    /// Block rows [first, end) and the pixel rows they cover. The band holds three block rows of each colour plane
+    /// (a ring indexed by block row mod 3), the two rows of padded vertical sums, and a copy of the block row just below
+    /// it (the next band's first, read by <see cref="ReadEdges"/> before that band starts rewriting it), all in one
+    /// rented array.
+    /// </summary>
+    private sealed class Band(Image<Rgb24> image, int first, int end) : IDisposable
+    {
+        private readonly RgbPlanes _planes = new();
+        private readonly int _halfWidth = (image.Width + 1) / 2;
+        private readonly int _halfHeight = (image.Height + 1) / 2;
+        private readonly int[] _buffer = ArrayPool<int>.Shared.Rent((10 * ((image.Width + 1) / 2)) + 4);
+
+        /// <summary>Reads the block row above the band and its first one, and the one below it.</summary>
+        public void ReadEdges()
+        {
+            if (first > 0)
+            {
+                ReadBlockRow(first - 1, Cb(first - 1), Cr(first - 1));
+            }
+
+            ReadBlockRow(first, Cb(first), Cr(first));
+            if (end < _halfHeight)
+            {
+                ReadBlockRow(end, CbBelow, CrBelow);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run()
+        {
+            Span<int> cbSums = _buffer.AsSpan(6 * _halfWidth, _halfWidth + 2), crSums = _buffer.AsSpan((7 * _halfWidth) + 2, _halfWidth + 2);
+            for (int by = first; by < end; by++)
+            {
+                // Block row by + 1 is read before pixel rows 2·by and 2·by + 1 are rewritten.
+                int next = by + 1;
+                if (next == end && next < _halfHeight)
+                {
+                    CbBelow.CopyTo(Cb(next));
+                    CrBelow.CopyTo(Cr(next));
+                }
+                else if (next < _halfHeight)
+                {
+                    ReadBlockRow(next, Cb(next), Cr(next));
+                }
+
+                // Vertically, 3/4 of the nearer block row and 1/4 of the farther one (edges repeat).
+                int y = 2 * by, above = Math.Max(by - 1, 0), below = Math.Min(by + 1, _halfHeight - 1);
+                WriteRow(Row(y), _planes, Cb(by), Cb(above), Cr(by), Cr(above), cbSums, crSums);
+                if (y + 1 < image.Height)
+                {
+                    WriteRow(Row(y + 1), _planes, Cb(by), Cb(below), Cr(by), Cr(below), cbSums, crSums);
+                }
+            }
+        }
+
+        public void Dispose() => ArrayPool<int>.Shared.Return(_buffer);
+
+        private void ReadBlockRow(int by, Span<int> cb, Span<int> cr) =>
+            ChromaUpsampling.ReadBlockRow(Row(2 * by), (2 * by) + 1 < image.Height ? Row((2 * by) + 1) : default, _planes, cb, cr);
+
+        private Span<Rgb24> Row(int y) => image.DangerousGetPixelRowMemory(y).Span;
+
+        // Layout of the buffer, n = half the width: Cb ring (3 n), Cr ring (3 n), Cb and Cr sums (n + 2 each), Cb and Cr below (n each).
+        private Span<int> CbBelow => _buffer.AsSpan((8 * _halfWidth) + 4, _halfWidth);
+
+        private Span<int> CrBelow => _buffer.AsSpan((9 * _halfWidth) + 4, _halfWidth);
+
+        private Span<int> Cb(int by) => _buffer.AsSpan(by % 3 * _halfWidth, _halfWidth);
+
+        private Span<int> Cr(int by) => _buffer.AsSpan((3 + (by % 3)) * _halfWidth, _halfWidth);
+    }
 }

@@ -36,4 +36,58 @@ public sealed class ChromaUpsamplingTests
 
         Assert.True(after < before * 0.95, $"mean difference to the photo: {after:F3} after, {before:F3} with repeated colour");
     }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(3, 5)]
+    [InlineData(15, 7)]
+    [InlineData(16, 2)]
+    [InlineData(17, 3)]
+    [InlineData(33, 9)]
+    [InlineData(64, 64)]
+    [InlineData(101, 77)]
+    [InlineData(1001, 601)] // above ChromaUpsampling.ParallelPixels: bands upsampled in parallel
+    [InlineData(1280, 1023)]
+    public void Matches_the_scalar_version_bit_for_bit_on_any_pixels(int width, int height)
+    {
+        // Random pixels reach every corner: colours that clamp at 0 and 255, rounding ties, odd edges, rows shorter
+        // than one 16-pixel vector, vectors followed by a scalar tail, and the seams between parallel bands.
+        var random = new Random((width * 1000) + height);
+        var pixels = new byte[width * height * 3];
+        random.NextBytes(pixels);
+        using var expected = Image.LoadPixelData<Rgb24>(pixels, width, height);
+        using var actual = expected.Clone();
+
+        ScalarChromaUpsampling.Apply(expected);
+        ChromaUpsampling.ApplyLibjpegFancyUpsampling(actual);
+
+        AssertSamePixels(expected, actual);
+    }
+
+    [Fact]
+    public void Matches_the_scalar_version_bit_for_bit_on_a_decoded_photo()
+    {
+        using var photo = Fixtures.Load(Fixtures.Astronaut);
+        var jpeg = TestImages.Encode(photo, new JpegEncoder { Quality = 80, ColorType = JpegColorType.YCbCrRatio420 });
+        using var expected = Image.Load<Rgb24>(jpeg);
+        using var actual = expected.Clone();
+
+        ScalarChromaUpsampling.Apply(expected);
+        ChromaUpsampling.ApplyLibjpegFancyUpsampling(actual);
+
+        AssertSamePixels(expected, actual);
+    }
+
+    private static void AssertSamePixels(Image<Rgb24> expected, Image<Rgb24> actual)
+    {
+        var want = new Rgb24[expected.Width * expected.Height];
+        var got = new Rgb24[actual.Width * actual.Height];
+        expected.CopyPixelDataTo(want);
+        actual.CopyPixelDataTo(got);
+        for (int i = 0; i < want.Length; i++)
+        {
+            Assert.True(want[i] == got[i], $"pixel ({i % expected.Width}, {i / expected.Width}): {want[i]} expected, {got[i]} actual");
+        }
+    }
 }
