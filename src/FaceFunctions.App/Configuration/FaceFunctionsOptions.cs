@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FaceFunctions.Storage.Results;
 
 namespace FaceFunctions.App.Configuration;
 
@@ -15,23 +16,26 @@ public sealed record FaceFunctionsOptions : IValidatableObject
     private const string ContainerMessage = "{0} must be a blob container name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.";
 
     [RegularExpression(ContainerName, ErrorMessage = ContainerMessage)]
-    public string PhotosContainer { get; init; } = "photos";
+    public string PhotosContainer { get; init; } = ContainerNames.DefaultPhotos;
 
     [RegularExpression(ContainerName, ErrorMessage = ContainerMessage)]
-    public string DetectionsContainer { get; init; } = "detections";
+    public string DetectionsContainer { get; init; } = ContainerNames.DefaultDetections;
 
     [RegularExpression(ContainerName, ErrorMessage = ContainerMessage)]
-    public string FacesContainer { get; init; } = "faces";
+    public string FacesContainer { get; init; } = ContainerNames.DefaultFaces;
 
     [RegularExpression(ContainerName, ErrorMessage = ContainerMessage)]
-    public string AnnotatedContainer { get; init; } = "annotated";
+    public string AnnotatedContainer { get; init; } = ContainerNames.DefaultAnnotated;
 
     [RegularExpression(ContainerName, ErrorMessage = ContainerMessage)]
-    public string AnonymizedContainer { get; init; } = "anonymized";
+    public string AnonymizedContainer { get; init; } = ContainerNames.DefaultAnonymized;
 
     /// <summary>Photos detected at the same time in one instance: bounds memory (decoded pixels, crops).</summary>
     [Range(1, 256, ErrorMessage = "{0} must be from {1} to {2}.")]
     public int MaxConcurrentDetections { get; init; } = 2;
+
+    /// <summary>The containers as the storage library takes them.</summary>
+    public ContainerNames ToContainerNames() => new(PhotosContainer, DetectionsContainer, FacesContainer, AnnotatedContainer, AnonymizedContainer);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -1,10 +1,10 @@
 using Azure.Storage.Blobs;
-using FaceFunctions.App.Processing;
-using FaceFunctions.App.Storage;
 using FaceFunctions.Detection;
 using FaceFunctions.Detection.Imaging;
 using FaceFunctions.Detection.Mtcnn;
 using FaceFunctions.Detection.Pipeline;
+using FaceFunctions.Storage.Processing;
+using FaceFunctions.Storage.Results;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,7 +49,7 @@ public static class ServiceRegistration
         services.AddAzureClients(clients => clients.AddClient<BlobServiceClient, BlobClientOptions>(
             (options, _, provider) => PhotoStorageClientFactory.Create(photoStorage, provider.GetRequiredService<AzureComponentFactory>(), options)));
         services.AddSingleton(provider => ResultContainers.Create(
-            provider.GetRequiredService<BlobServiceClient>(), provider.GetRequiredService<IOptions<FaceFunctionsOptions>>().Value));
+            provider.GetRequiredService<BlobServiceClient>(), provider.GetRequiredService<IOptions<FaceFunctionsOptions>>().Value.ToContainerNames()));
         services.AddSingleton<ResultStore>();
 
         // One pipeline (ONNX sessions) per worker process, shared by every invocation; created at start-up so a
@@ -58,7 +58,11 @@ public static class ServiceRegistration
             PipelineOptionsFrom(provider),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger<PhotoPipeline>()));
         services.AddHostedService<DetectorWarmUp>();
-        services.AddSingleton<PhotoProcessor>();
+        services.AddSingleton(provider => new PhotoProcessor(
+            provider.GetRequiredService<IPhotoPipeline>(),
+            provider.GetRequiredService<ResultStore>(),
+            provider.GetRequiredService<IOptions<FaceFunctionsOptions>>().Value.MaxConcurrentDetections,
+            provider.GetRequiredService<ILogger<PhotoProcessor>>()));
         return services;
     }
 

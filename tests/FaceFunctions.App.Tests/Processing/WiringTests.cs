@@ -2,7 +2,7 @@ using System.Text.Json;
 using Azure.Storage.Blobs;
 using FaceFunctions.App.Configuration;
 using FaceFunctions.App.Functions;
-using FaceFunctions.App.Storage;
+using FaceFunctions.Storage.Results;
 using FaceFunctions.App.Tests.Storage;
 using FaceFunctions.Tests.Shared.Azurite;
 using Microsoft.Extensions.Configuration;
