@@ -19,7 +19,11 @@ public readonly record struct CommittedResult(ETag? DocumentETag, string? PhotoE
 
     public bool Exists => DocumentETag is not null;
 
-    public bool Describes(ETag photoETag) => Exists && PhotoETag == photoETag.ToString();
+    /// <summary>
+    /// Whether the document describes this photo version. Headers quote ETags and listings do not, so the
+    /// quotes are not part of the comparison.
+    /// </summary>
+    public bool Describes(ETag photoETag) => Exists && PhotoETag?.Trim('"') == photoETag.ToString().Trim('"');
 
     /// <summary>Describes this photo version and was made by the running detector configuration (or needs none).</summary>
     public bool IsCurrent(ETag photoETag, string detector) => Describes(photoETag) && DetectorIdentity.IsCurrent(Detector, detector);

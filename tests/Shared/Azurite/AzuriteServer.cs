@@ -10,14 +10,15 @@ using Azure.Storage.Blobs;
 namespace FaceFunctions.Tests.Shared.Azurite;
 
 /// <summary>
-/// One Azurite blob service, started from the npm package pinned in tests/tools/azurite on a free port.
+/// One Azurite (blob, queue and table services), started from the npm package pinned in tests/tools/azurite on free ports.
 /// It runs a private account whose key is generated for this run, so no storage key appears in the repository.
 /// In memory by default; with <see cref="AzuriteServer(bool)"/> persistent it keeps its data in a temp folder,
 /// so a test can kill it mid-write, start it again on the same port, and look at what survived.
 /// </summary>
 public sealed class AzuriteServer : IDisposable
 {
-    private const string ListeningMarker = "successfully listens on";
+    // The table service starts last: once it listens, all three do.
+    private const string ListeningMarker = "Table service is successfully listening";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string? _dataFolder;
@@ -31,6 +32,8 @@ public sealed class AzuriteServer : IDisposable
         _workFolder = Directory.CreateTempSubdirectory("ff-azurite-").FullName;
         _dataFolder = persistent ? Path.Combine(_workFolder, "data") : null;
         Port = FreePort();
+        QueuePort = FreePort();
+        TablePort = FreePort();
         Start();
     }
 
@@ -41,12 +44,20 @@ public sealed class AzuriteServer : IDisposable
 
     public int Port { get; private set; }
 
+    public int QueuePort { get; private set; }
+
+    public int TablePort { get; private set; }
+
     public Uri BlobEndpoint => new($"http://127.0.0.1:{Port}/{AccountName}");
+
+    public Uri QueueEndpoint => new($"http://127.0.0.1:{QueuePort}/{AccountName}");
+
+    public Uri TableEndpoint => new($"http://127.0.0.1:{TablePort}/{AccountName}");
 
     public bool IsRunning => _process is { HasExited: false };
 
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint};";
 
     /// <summary>A client for this account; <paramref name="policies"/> run on every request (fault injection).</summary>
     public BlobServiceClient CreateClient(params HttpPipelinePolicy[] policies)
@@ -88,8 +99,10 @@ public sealed class AzuriteServer : IDisposable
                 throw new InvalidOperationException($"Azurite did not start on port {Port}. Its output:\n{output}");
             }
 
-            // Another process took the port between probing and binding it: try a new one.
+            // Another process took a port between probing and binding it: try new ones.
             Port = FreePort();
+            QueuePort = FreePort();
+            TablePort = FreePort();
         }
     }
 
@@ -144,9 +157,13 @@ public sealed class AzuriteServer : IDisposable
     {
         var arguments = new List<string>
         {
-            FindAzuriteBlobScript(),
+            FindAzuriteScript(),
             "--blobHost", "127.0.0.1",
             "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1",
+            "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1",
+            "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--skipApiVersionCheck", "--loose", "--disableTelemetry",
         };
         if (_dataFolder is null)
@@ -235,9 +252,9 @@ public sealed class AzuriteServer : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string FindAzuriteBlobScript()
+    private static string FindAzuriteScript()
     {
-        const string relative = "tests/tools/azurite/node_modules/azurite/dist/src/blob/main.js";
+        const string relative = "tests/tools/azurite/node_modules/azurite/dist/src/azurite.js";
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, relative);
