@@ -30,6 +30,13 @@ public sealed record FaceFunctionsOptions : IValidatableObject
     [RegularExpression(ContainerName, ErrorMessage = ContainerMessage)]
     public string AnonymizedContainer { get; init; } = ContainerNames.DefaultAnonymized;
 
+    /// <summary>
+    /// When the ScanPhotos timer scans the photos container: NCRONTAB with six fields (second minute hour day
+    /// month day-of-week); by default daily at 03:00. Disable the timer with AzureWebJobs.ScanPhotos.Disabled=true.
+    /// </summary>
+    [RegularExpression(@"^\s*\S+(\s+\S+){5}\s*$", ErrorMessage = "{0} must be an NCRONTAB schedule with six fields (second minute hour day month day-of-week), such as '0 0 3 * * *'.")]
+    public string ScanSchedule { get; init; } = "0 0 3 * * *";
+
     /// <summary>Photos detected at the same time in one instance: bounds memory (decoded pixels, crops).</summary>
     [Range(1, 256, ErrorMessage = "{0} must be from {1} to {2}.")]
     public int MaxConcurrentDetections { get; init; } = 2;
