@@ -9,12 +9,15 @@ using Spectre.Console;
 
 namespace FaceFunctions.Cli.Commands;
 
-/// <summary><c>facefunctions detect</c>: runs the pipeline on local photos and writes documents and crops.</summary>
+/// <summary>
+/// <c>facefunctions detect</c>: runs the pipeline on local photos and writes documents and crops; with
+/// --connection or --account-url, on the photos of a storage account instead (<see cref="StorageDetect"/>).
+/// </summary>
 internal static class DetectCommand
 {
     public static Command Create(PipelineFactory createPipeline)
     {
-        var inputs = new Argument<string[]>("inputs") { Description = "Photos, folders (searched recursively) or globs", Arity = ArgumentArity.OneOrMore };
+        var inputs = new Argument<string[]>("inputs") { Description = "Photos, folders (searched recursively) or globs (none in storage mode)", Arity = ArgumentArity.ZeroOrMore };
         inputs.Validators.Add(CommonOptions.RejectUnknownOptions);
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "facefunctions-out" };
         var jsonl = CommonOptions.JsonLines();
@@ -29,13 +32,19 @@ internal static class DetectCommand
         {
             inputs, output, jsonl, minFace, noCrops, cropSize, annotate, threads, provider, border,
         };
+        var storage = StorageDetect.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var terminal = Terminal.For(parse);
-            var (photos, missing) = InputExpander.Expand(parse.GetValue(inputs)!);
+            if (storage.IsRequested(parse) == parse.GetValue(inputs) is { Length: > 0 })
+            {
+                return terminal.Fail("give photos to detect, or --connection/--account-url to detect the photos of a storage account", ExitCodes.Usage);
+            }
+
+            var (photos, missing) = storage.IsRequested(parse) ? ([], []) : InputExpander.Expand(parse.GetValue(inputs)!);
             int totalThreads = parse.GetValue(threads) is > 0 and var t ? t : Environment.ProcessorCount;
             // Two photos in flight overlap one's decoding with the other's inference; the thread cap is split between them.
-            int concurrency = Math.Max(1, Math.Min(photos.Count, Math.Min(2, totalThreads)));
+            int concurrency = Math.Max(1, Math.Min(storage.IsRequested(parse) ? int.MaxValue : photos.Count, Math.Min(2, totalThreads)));
             var options = terminal.Validated(() => new PipelineOptions
             {
                 Inference = new InferenceOptions { ExecutionProvider = parse.GetValue(provider), Threads = Math.Max(1, totalThreads / concurrency) },
@@ -45,11 +54,17 @@ internal static class DetectCommand
                     WriteCrops = !parse.GetValue(noCrops),
                     CropSize = parse.GetValue(cropSize),
                     WriteAnnotated = parse.GetValue(annotate),
+                    WriteAnonymized = storage.WritesAnonymized(parse),
                 },
             });
             if (options is null)
             {
                 return ExitCodes.Usage;
+            }
+
+            if (storage.IsRequested(parse))
+            {
+                return await storage.RunAsync(parse, terminal, createPipeline, options, concurrency, parse.GetValue(jsonl), cancellationToken);
             }
 
             foreach (var m in missing)

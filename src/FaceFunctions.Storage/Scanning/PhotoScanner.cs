@@ -40,13 +40,15 @@ public sealed partial class PhotoScanner(
     /// Scans from <paramref name="from"/> for at most <paramref name="maxPages"/> photo pages. Each page's photos
     /// that need work go to <paramref name="enqueue"/> before the checkpoint moves past them, so a step that dies
     /// anywhere is redone from its checkpoint and no photo is lost (some may be enqueued twice).
+    /// <paramref name="onPage"/> sees each page's counts as it is done (a progress display).
     /// </summary>
     public async Task<ScanStep> RunAsync(
         ScanRequest request,
         ScanCheckpoint from,
         int maxPages,
         Func<IReadOnlyList<string>, CancellationToken, Task> enqueue,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Action<ScanCounts>? onPage = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(from);
@@ -64,6 +66,7 @@ public sealed partial class PhotoScanner(
             {
                 var (pageCounts, last) = await DecidePageAsync(request, page.Values, documents, enqueue, cancellationToken);
                 counts += pageCounts;
+                onPage?.Invoke(pageCounts);
                 lastPhoto = last ?? lastPhoto;
                 if (string.IsNullOrEmpty(page.ContinuationToken))
                 {
