@@ -86,7 +86,7 @@ public sealed partial class PhotoScanner(
                 counts += new ScanCounts(0, 0, 0, 0, await PruneAsync(documents.TakeUpTo(null), cancellationToken));
             }
 
-            LogListed(logger, photos.Name, request.Prefix ?? string.Empty, counts.Listed, counts.Enqueued);
+            LogFinished(logger, photos.Name, request.Prefix ?? string.Empty, counts.Listed, counts.Enqueued);
             return new ScanStep(counts, null);
         }
     }
@@ -171,6 +171,6 @@ public sealed partial class PhotoScanner(
         return pruned;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Scan of {Container}/{Prefix} listed {Listed} photos in this step and enqueued {Enqueued}")]
-    private static partial void LogListed(ILogger logger, string container, string prefix, long listed, long enqueued);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listing of {Container}/{Prefix} finished; its last run listed {Listed} photos and enqueued {Enqueued}")]
+    private static partial void LogFinished(ILogger logger, string container, string prefix, long listed, long enqueued);
 }

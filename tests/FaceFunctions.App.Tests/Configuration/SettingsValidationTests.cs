@@ -52,6 +52,7 @@ public sealed class SettingsValidationTests
     [InlineData(SettingNames.DetectionsContainer, "photos")]
     [InlineData(SettingNames.MaxConcurrentDetections, "0")]
     [InlineData(SettingNames.CropSize, "4096")]
+    [InlineData(SettingNames.ScanSchedule, "0 3 * * *")] // five fields: a Unix cron line, not NCRONTAB
     [InlineData(SettingNames.MinFaceSize, "5")]
     [InlineData(SettingNames.MaxBytes, "-1")]
     [InlineData(SettingNames.MaxPixels, "0")]

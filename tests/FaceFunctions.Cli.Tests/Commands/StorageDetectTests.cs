@@ -78,6 +78,29 @@ public sealed class StorageDetectTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Ctrl_c_stops_cleanly_with_exit_code_130_and_the_rerun_finishes_the_rest()
+    {
+        var (photos, args) = await ArchiveAsync(count: 8, astronauts: 8);
+        int exitCode;
+        using (var interrupted = Start([.. args, "--threads", "1", "--jsonl", "-"]))
+        {
+            Assert.NotNull(await interrupted.StandardOutput.ReadLineAsync());
+            using (var signal = Process.Start("kill", ["-INT", interrupted.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await signal.WaitForExitAsync();
+            }
+
+            await interrupted.WaitForExitAsync();
+            exitCode = interrupted.ExitCode;
+        }
+
+        Assert.Equal(130, exitCode);
+        var rerun = await CliProcess.RunAsync([.. args, "--jsonl", "-"]);
+        Assert.True(rerun.ExitCode == 0, $"exit {rerun.ExitCode}\n{rerun.StandardError}");
+        Assert.Equal(photos.Count, (await SnapshotAsync(args)).Count(b => b.Key.StartsWith("detections-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Storage_mode_and_local_photos_exclude_each_other()
     {
         var run = await CliProcess.RunAsync("detect", "photo.jpg", "--connection", azurite.Server.ConnectionString);
