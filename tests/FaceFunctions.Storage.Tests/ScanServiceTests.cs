@@ -88,6 +88,31 @@ public sealed class ScanServiceTests(AzuriteFixture azurite, Pipelines pipelines
         Assert.Null(await service.GetAsync("../photos", default));
     }
 
+    [Fact]
+    public async Task A_step_redelivered_after_its_record_was_saved_sends_the_lost_next_step_and_lists_nothing_twice()
+    {
+        var scenario = await ScanScenario.EmptyAsync(azurite.Server);
+        for (var i = 0; i < 12; i++)
+        {
+            await scenario.Photos.GetBlobClient($"{i:D2}.png").UploadAsync(BinaryData.FromBytes(Pipelines.SmallPhoto(i)));
+        }
+
+        var (service, steps, photos) = Service(scenario, pageSize: 5, pagesPerStep: 1);
+        var record = await service.StartAsync(new ScanRequest(), "test", default);
+        var first = Assert.Single((await steps.ReceiveMessagesAsync(maxMessages: 32)).Value);
+        await service.StepAsync(first.Body.ToObjectFromJson(ScanJsonContext.Default.ScanStepMessage)!, first.DequeueCount, default);
+
+        // The invocation died after saving the record: its next-step message never reached the queue.
+        var sent = Assert.Single((await steps.ReceiveMessagesAsync(maxMessages: 32)).Value);
+        await steps.DeleteMessageAsync(sent.MessageId, sent.PopReceipt);
+        await service.StepAsync(first.Body.ToObjectFromJson(ScanJsonContext.Default.ScanStepMessage)!, dequeueCount: 2, default);
+
+        var resent = Assert.Single((await steps.ReceiveMessagesAsync(maxMessages: 32)).Value);
+        Assert.Equal(new ScanStepMessage(record.Id, 1), resent.Body.ToObjectFromJson(ScanJsonContext.Default.ScanStepMessage));
+        Assert.Equal(5, (await photos.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(5, (await service.GetAsync(record.Id, default))!.Counts.Enqueued);
+    }
+
     private static async Task AssertOneCompleteResultAsync(ScanScenario scenario, string name)
     {
         var names = OutputNames.For(name);
