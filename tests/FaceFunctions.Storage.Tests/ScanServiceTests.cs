@@ -98,6 +98,7 @@ public sealed class ScanServiceTests(AzuriteFixture azurite, Pipelines pipelines
         }
 
         var (service, steps, photos) = Service(scenario, pageSize: 5, pagesPerStep: 1);
+        Assert.False(await service.IsBusyAsync(default));
         var record = await service.StartAsync(new ScanRequest(), "test", default);
         var first = Assert.Single((await steps.ReceiveMessagesAsync(maxMessages: 32)).Value);
         await service.StepAsync(first.Body.ToObjectFromJson(ScanJsonContext.Default.ScanStepMessage)!, first.DequeueCount, default);
@@ -107,6 +108,7 @@ public sealed class ScanServiceTests(AzuriteFixture azurite, Pipelines pipelines
         await steps.DeleteMessageAsync(sent.MessageId, sent.PopReceipt);
         await service.StepAsync(first.Body.ToObjectFromJson(ScanJsonContext.Default.ScanStepMessage)!, dequeueCount: 2, default);
 
+        Assert.True(await service.IsBusyAsync(default));
         var resent = Assert.Single((await steps.ReceiveMessagesAsync(maxMessages: 32)).Value);
         Assert.Equal(new ScanStepMessage(record.Id, 1), resent.Body.ToObjectFromJson(ScanJsonContext.Default.ScanStepMessage));
         Assert.Equal(5, (await photos.GetPropertiesAsync()).Value.ApproximateMessagesCount);

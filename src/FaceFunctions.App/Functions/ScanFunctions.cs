@@ -23,13 +23,18 @@ public sealed class ScanFunctions(ScanService scans, PhotoProcessor processor, B
     private const int MaxPrefixLength = 1024;
 
     /// <summary>
-    /// Starts a scan of the whole photos container on <c>FaceFunctions__ScanSchedule</c>. Off with the app
-    /// setting <c>AzureWebJobs.ScanPhotos.Disabled=true</c>. A scan that finds everything up to date costs a few
-    /// listing requests per 5,000 photos and nothing else.
+    /// Starts a scan of the whole photos container on <c>FaceFunctions__ScanSchedule</c>, unless an earlier scan
+    /// still has steps or photos queued. Off with the app setting <c>AzureWebJobs.ScanPhotos.Disabled=true</c>.
+    /// A scan that finds everything up to date costs a few listing requests per 5,000 photos and nothing else.
     /// </summary>
     [Function("ScanPhotos")]
-    public Task ScanPhotos([TimerTrigger("%FaceFunctions:ScanSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        scans.StartAsync(new ScanRequest(), "timer", cancellationToken);
+    public async Task ScanPhotos([TimerTrigger("%FaceFunctions:ScanSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
+    {
+        if (!await scans.IsBusyAsync(cancellationToken))
+        {
+            await scans.StartAsync(new ScanRequest(), "timer", cancellationToken);
+        }
+    }
 
     /// <summary>POST /api/scans with an optional body {"prefix": "...", "redetect": false, "prune": false}: 202 with the scan's id and status URL.</summary>
     [Function("StartScan")]

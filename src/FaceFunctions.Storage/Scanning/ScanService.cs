@@ -196,6 +196,24 @@ public sealed partial class ScanService(
         return record with { Detections = new DetectionCounts(completed, failed) };
     }
 
+    /// <summary>
+    /// Whether an earlier scan is still at work: its steps or photos are queued. A scheduled scan then skips its
+    /// turn, because it would enqueue again every photo still waiting in the queue.
+    /// </summary>
+    public async Task<bool> IsBusyAsync(CancellationToken cancellationToken)
+    {
+        await EnsureResourcesAsync(cancellationToken);
+        foreach (var queue in new[] { steps, photos })
+        {
+            if ((await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Scan ids are ours (see <see cref="StartAsync"/>): anything else is no scan, and never reaches a blob name.</summary>
     public static bool IsScanId(string id) =>
         id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
