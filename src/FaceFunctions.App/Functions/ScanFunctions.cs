@@ -62,9 +62,7 @@ public sealed class ScanFunctions(ScanService scans, PhotoProcessor processor, B
         var status = new Uri(request.Url, $"scans/{record.Id}");
         var response = request.CreateResponse(HttpStatusCode.Accepted);
         response.Headers.Add("Location", status.ToString());
-        await response.WriteAsJsonAsync(new { id = record.Id, statusUrl = status.ToString() }, cancellationToken);
-        response.StatusCode = HttpStatusCode.Accepted;
-        return response;
+        return await JsonAsync(response, JsonSerializer.Serialize(new ScanStarted(record.Id, status), ScanJsonContext.Default.ScanStarted), cancellationToken);
     }
 
     /// <summary>GET /api/scans/{id}: the scan's record (what was listed, enqueued, pruned, and detected so far).</summary>
@@ -79,10 +77,7 @@ public sealed class ScanFunctions(ScanService scans, PhotoProcessor processor, B
             return await TextAsync(request, HttpStatusCode.NotFound, $"There is no scan '{id}'.", cancellationToken);
         }
 
-        var response = request.CreateResponse(HttpStatusCode.OK);
-        response.Headers.Add("Content-Type", "application/json; charset=utf-8");
-        await response.WriteStringAsync(JsonSerializer.Serialize(record, ScanJsonContext.Default.ScanRecord), cancellationToken);
-        return response;
+        return await JsonAsync(request.CreateResponse(HttpStatusCode.OK), JsonSerializer.Serialize(record, ScanJsonContext.Default.ScanRecord), cancellationToken);
     }
 
     /// <summary>Lists the next pages of a scan; a failure redelivers the message and the step restarts from the record's checkpoint.</summary>
@@ -104,6 +99,13 @@ public sealed class ScanFunctions(ScanService scans, PhotoProcessor processor, B
         var photo = message.Body.ToObjectFromJson(ScanJsonContext.Default.PhotoMessage)!;
         var report = await processor.ProcessAsync(blobs.GetBlobContainerClient(options.Value.PhotosContainer).GetBlobClient(photo.Name), cancellationToken);
         await scans.CompleteAsync(photo, report, cancellationToken);
+    }
+
+    private static async Task<HttpResponseData> JsonAsync(HttpResponseData response, string json, CancellationToken cancellationToken)
+    {
+        response.Headers.Add("Content-Type", "application/json; charset=utf-8");
+        await response.WriteStringAsync(json, cancellationToken);
+        return response;
     }
 
     private static async Task<HttpResponseData> TextAsync(HttpRequestData request, HttpStatusCode status, string text, CancellationToken cancellationToken)

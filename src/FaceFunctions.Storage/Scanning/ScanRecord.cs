@@ -50,6 +50,9 @@ public sealed record ScanStepMessage(string ScanId, int Step);
 /// <summary>Detect photo <paramref name="Name"/> (in the photos container) for scan <paramref name="ScanId"/>.</summary>
 public sealed record PhotoMessage(string ScanId, string Name);
 
+/// <summary>What POST /api/scans answers: the new scan's id and where to follow it.</summary>
+public sealed record ScanStarted(string Id, Uri StatusUrl);
+
 /// <summary>Source-generated JSON for everything a scan stores or sends: camelCase, nulls omitted.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -58,4 +61,5 @@ public sealed record PhotoMessage(string ScanId, string Name);
 [JsonSerializable(typeof(ScanStepMessage))]
 [JsonSerializable(typeof(PhotoMessage))]
 [JsonSerializable(typeof(ScanRequest))]
+[JsonSerializable(typeof(ScanStarted))]
 public sealed partial class ScanJsonContext : JsonSerializerContext;

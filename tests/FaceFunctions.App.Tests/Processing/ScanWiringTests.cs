@@ -39,10 +39,14 @@ public sealed class ScanWiringTests(AzuriteFixture azurite)
         var queues = new QueueServiceClient(azurite.Server.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
         await functions.ScanPhotos(new TimerInfo(), default);
-        var step = Assert.Single((await queues.GetQueueClient(ScanService.StepsQueue).ReceiveMessagesAsync(maxMessages: 32)).Value);
+        var steps = queues.GetQueueClient(ScanService.StepsQueue);
+        var step = Assert.Single((await steps.ReceiveMessagesAsync(maxMessages: 32)).Value);
         await functions.ContinueScan(step, default);
-        var queued = Assert.Single((await queues.GetQueueClient(ScanService.PhotosQueue).ReceiveMessagesAsync(maxMessages: 32)).Value);
+        await steps.DeleteMessageAsync(step.MessageId, step.PopReceipt);
+        var photos = queues.GetQueueClient(ScanService.PhotosQueue);
+        var queued = Assert.Single((await photos.ReceiveMessagesAsync(maxMessages: 32)).Value);
         await functions.DetectQueuedPhoto(queued, default);
+        await photos.DeleteMessageAsync(queued.MessageId, queued.PopReceipt);
 
         var document = await scenario.DocumentAsync(OutputNames.For("archived.png"));
         Assert.Equal(photo.ETag.ToString(), document!.Source.ETag);
