@@ -156,7 +156,7 @@ public sealed class ResultStoreTests(AzuriteFixture azurite)
     [Fact]
     public async Task Azurite_stopping_mid_write_throws_and_after_its_restart_the_previous_result_is_whole()
     {
-        var server = new AzuriteServer(persistent: true);
+        using var server = new AzuriteServer(persistent: true);
         var scenario = await StorageScenario.CreateAsync(server);
         var names = OutputNames.For("stopped.jpg");
         var first = await scenario.UploadPhotoAsync("stopped.jpg", [1]);
