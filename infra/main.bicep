@@ -71,6 +71,9 @@ param maxPixels int = 100000000
 @description('Object id of the user, group or service principal allowed to upload photos (Storage Blob Data Contributor on the photos container only). Defaults to the identity running the deployment; empty: nobody.')
 param principalId string = deployer().objectId
 
+@description('When the ScanPhotos timer scans the photos container for photos without current results (NCRONTAB, six fields, UTC). To turn it off, set the app setting AzureWebJobs.ScanPhotos.Disabled=true.')
+param scanSchedule string = '0 0 3 * * *'
+
 @description('Days deleted or overwritten blobs can be recovered.')
 @minValue(1)
 @maxValue(365)
@@ -93,6 +96,11 @@ var deploymentContainerName = 'deploymentpackage'
 var deadLetterContainerName = 'eventgrid-deadletter'
 // The blob extension's poison queue, created up front so it exists (and can be watched) before the first poison blob.
 var poisonQueueName = 'webjobs-blobtrigger-poison'
+// Bulk detection (ScanService in src/FaceFunctions.Storage): scan records, the step and photo queues with the
+// poison queues the queue extension moves failed messages to, and the table of per-photo completions.
+var scanContainerName = 'scans'
+var scanQueueNames = ['scan-steps', 'scan-photos', 'scan-steps-poison', 'scan-photos-poison']
+var scanTableName = 'scancompletions'
 
 // Names are computed here, not taken from module outputs, so role assignment names and scopes are known before
 // deployment (What-If can predict them).
@@ -143,9 +151,10 @@ module storage 'modules/storage.bicep' = {
     containerNames: concat(
       [containers.photos, containers.detections, containers.faces, containers.annotated, containers.anonymized],
       isFlex ? [deploymentContainerName] : [],
-      [deadLetterContainerName]
+      [deadLetterContainerName, scanContainerName]
     )
-    queueNames: [poisonQueueName]
+    queueNames: concat([poisonQueueName], scanQueueNames)
+    tableNames: [scanTableName]
     softDeleteRetentionDays: softDeleteRetentionDays
   }
 }
@@ -183,6 +192,7 @@ var appSettings = {
   FaceFunctions__WriteAnonymized: writeAnonymized ? 'true' : 'false'
   FaceFunctions__MaxConcurrentDetections: !empty(maxConcurrentDetections) ? maxConcurrentDetections : (isFlex ? '2' : '8')
   FaceFunctions__CropSize: string(cropSize)
+  FaceFunctions__ScanSchedule: scanSchedule
   // Flex has no GPU: say cpu rather than auto, so no start-up is spent probing for CUDA. The GPU image must use it.
   Detection__ExecutionProvider: isFlex ? 'cpu' : 'cuda'
   Detection__MinFaceSize: string(minFaceSize)
@@ -195,6 +205,7 @@ var appSettings = {
   AzureWebJobsStorage__clientId: identity.outputs.clientId
   PhotoStorage__blobServiceUri: storage.outputs.blobEndpoint
   PhotoStorage__queueServiceUri: storage.outputs.queueEndpoint
+  PhotoStorage__tableServiceUri: storage.outputs.tableEndpoint
   PhotoStorage__credential: 'managedidentity'
   PhotoStorage__clientId: identity.outputs.clientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.appInsightsConnectionString

@@ -71,7 +71,9 @@ resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 // The blob extension needs the queue service as well: it writes poison-blob messages to a queue
-// (webjobs-blobtrigger-poison) and checks queue access at start-up, even with the Event Grid source.
+// (webjobs-blobtrigger-poison) and checks queue access at start-up, even with the Event Grid source. Bulk
+// detection uses the same role: scans send and the queue triggers receive, delete and poison messages on
+// scan-steps and scan-photos.
 resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identity.id, roles.storageQueueDataContributor)
   scope: storage
@@ -82,9 +84,9 @@ resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// Extra role, with its reason: the Functions host writes its diagnostic events to table storage through
-// AzureWebJobsStorage__tableServiceUri (listed in SettingNames.Host); without this role every write is refused and
-// logged as an authorization error. It grants no access to photos or results (those are blobs).
+// The Functions host writes its diagnostic events to table storage through AzureWebJobsStorage__tableServiceUri,
+// and scans record each completed photo as a row of the scancompletions table (PhotoStorage__tableServiceUri);
+// without this role every such write is refused. It grants no access to photos or results (those are blobs).
 resource tableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identity.id, roles.storageTableDataContributor)
   scope: storage

@@ -19,8 +19,11 @@ param skuName string = 'Standard_LRS'
 @description('Blob containers to create.')
 param containerNames string[]
 
-@description('Queues to create (the blob extension\'s poison queue).')
+@description('Queues to create (the blob extension\'s poison queue, the scan queues and their poison queues).')
 param queueNames string[]
+
+@description('Tables to create (the scans\' completion log).')
+param tableNames string[]
 
 @description('Days a deleted or overwritten blob (and a deleted container) can be recovered.')
 @minValue(1)
@@ -97,6 +100,18 @@ resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-01-
   for queueName in queueNames: {
     parent: queueService
     name: queueName
+  }
+]
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-01-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-01-01' = [
+  for tableName in tableNames: {
+    parent: tableService
+    name: tableName
   }
 ]
 

@@ -17,7 +17,7 @@ internal static class BicepCli
     [
         "AZURE_ENV_NAME", "AZURE_LOCATION", "HOSTING_MODE", "FLEX_MAXIMUM_INSTANCE_COUNT", "FLEX_INSTANCE_MEMORY_MB",
         "GPU_PROFILE_TYPE", "GPU_MAX_REPLICAS", "SERVICE_APP_IMAGE_NAME", "WRITE_ANNOTATED", "WRITE_ANONYMIZED",
-        "MAX_CONCURRENT_DETECTIONS",
+        "MAX_CONCURRENT_DETECTIONS", "SCAN_SCHEDULE",
     ];
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);

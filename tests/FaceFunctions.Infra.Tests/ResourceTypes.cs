@@ -7,6 +7,7 @@ internal static class ResourceTypes
     public const string BlobService = "Microsoft.Storage/storageAccounts/blobServices";
     public const string BlobContainer = "Microsoft.Storage/storageAccounts/blobServices/containers";
     public const string Queue = "Microsoft.Storage/storageAccounts/queueServices/queues";
+    public const string Table = "Microsoft.Storage/storageAccounts/tableServices/tables";
     public const string RoleAssignment = "Microsoft.Authorization/roleAssignments";
     public const string Identity = "Microsoft.ManagedIdentity/userAssignedIdentities";
     public const string Workspace = "Microsoft.OperationalInsights/workspaces";

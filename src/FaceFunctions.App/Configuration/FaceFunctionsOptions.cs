@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FaceFunctions.Storage.Results;
 
 namespace FaceFunctions.App.Configuration;
 
@@ -15,23 +16,33 @@ public sealed record FaceFunctionsOptions : IValidatableObject
     private const string ContainerMessage = "{0} must be a blob container name: 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.";
 
     [RegularExpression(ContainerName, ErrorMessage = ContainerMessage)]
-    public string PhotosContainer { get; init; } = "photos";
+    public string PhotosContainer { get; init; } = ContainerNames.DefaultPhotos;
 
     [RegularExpression(ContainerName, ErrorMessage = ContainerMessage)]
-    public string DetectionsContainer { get; init; } = "detections";
+    public string DetectionsContainer { get; init; } = ContainerNames.DefaultDetections;
 
     [RegularExpression(ContainerName, ErrorMessage = ContainerMessage)]
-    public string FacesContainer { get; init; } = "faces";
+    public string FacesContainer { get; init; } = ContainerNames.DefaultFaces;
 
     [RegularExpression(ContainerName, ErrorMessage = ContainerMessage)]
-    public string AnnotatedContainer { get; init; } = "annotated";
+    public string AnnotatedContainer { get; init; } = ContainerNames.DefaultAnnotated;
 
     [RegularExpression(ContainerName, ErrorMessage = ContainerMessage)]
-    public string AnonymizedContainer { get; init; } = "anonymized";
+    public string AnonymizedContainer { get; init; } = ContainerNames.DefaultAnonymized;
+
+    /// <summary>
+    /// When the ScanPhotos timer scans the photos container: NCRONTAB with six fields (second minute hour day
+    /// month day-of-week); by default daily at 03:00. Disable the timer with AzureWebJobs.ScanPhotos.Disabled=true.
+    /// </summary>
+    [RegularExpression(@"^\s*\S+(\s+\S+){5}\s*$", ErrorMessage = "{0} must be an NCRONTAB schedule with six fields (second minute hour day month day-of-week), such as '0 0 3 * * *'.")]
+    public string ScanSchedule { get; init; } = "0 0 3 * * *";
 
     /// <summary>Photos detected at the same time in one instance: bounds memory (decoded pixels, crops).</summary>
     [Range(1, 256, ErrorMessage = "{0} must be from {1} to {2}.")]
     public int MaxConcurrentDetections { get; init; } = 2;
+
+    /// <summary>The containers as the storage library takes them.</summary>
+    public ContainerNames ToContainerNames() => new(PhotosContainer, DetectionsContainer, FacesContainer, AnnotatedContainer, AnonymizedContainer);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

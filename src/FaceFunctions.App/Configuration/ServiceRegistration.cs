@@ -1,10 +1,13 @@
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using FaceFunctions.App.Processing;
-using FaceFunctions.App.Storage;
+using Azure.Storage.Queues;
 using FaceFunctions.Detection;
 using FaceFunctions.Detection.Imaging;
 using FaceFunctions.Detection.Mtcnn;
 using FaceFunctions.Detection.Pipeline;
+using FaceFunctions.Storage.Processing;
+using FaceFunctions.Storage.Results;
+using FaceFunctions.Storage.Scanning;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -48,8 +51,10 @@ public static class ServiceRegistration
         var photoStorage = configuration.GetSection(SettingNames.PhotoStorageConnection);
         services.AddAzureClients(clients => clients.AddClient<BlobServiceClient, BlobClientOptions>(
             (options, _, provider) => PhotoStorageClientFactory.Create(photoStorage, provider.GetRequiredService<AzureComponentFactory>(), options)));
+        services.AddSingleton(provider => PhotoStorageClientFactory.CreateQueues(photoStorage, provider.GetRequiredService<AzureComponentFactory>()));
+        services.AddSingleton(provider => PhotoStorageClientFactory.CreateTables(photoStorage, provider.GetRequiredService<AzureComponentFactory>()));
         services.AddSingleton(provider => ResultContainers.Create(
-            provider.GetRequiredService<BlobServiceClient>(), provider.GetRequiredService<IOptions<FaceFunctionsOptions>>().Value));
+            provider.GetRequiredService<BlobServiceClient>(), provider.GetRequiredService<IOptions<FaceFunctionsOptions>>().Value.ToContainerNames()));
         services.AddSingleton<ResultStore>();
 
         // One pipeline (ONNX sessions) per worker process, shared by every invocation; created at start-up so a
@@ -58,7 +63,12 @@ public static class ServiceRegistration
             PipelineOptionsFrom(provider),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger<PhotoPipeline>()));
         services.AddHostedService<DetectorWarmUp>();
-        services.AddSingleton<PhotoProcessor>();
+        services.AddSingleton(provider => new PhotoProcessor(
+            provider.GetRequiredService<IPhotoPipeline>(),
+            provider.GetRequiredService<ResultStore>(),
+            provider.GetRequiredService<IOptions<FaceFunctionsOptions>>().Value.MaxConcurrentDetections,
+            provider.GetRequiredService<ILogger<PhotoProcessor>>()));
+        services.AddSingleton(CreateScanService);
         return services;
     }
 
@@ -77,6 +87,30 @@ public static class ServiceRegistration
             Limits = provider.GetRequiredService<IOptions<ImageLimits>>().Value,
             Output = provider.GetRequiredService<IOptions<OutputOptions>>().Value,
         };
+    }
+
+    /// <summary>Scans list the photos container and keep their record, queues and table in the photo storage account.</summary>
+    private static ScanService CreateScanService(IServiceProvider provider)
+    {
+        var blobs = provider.GetRequiredService<BlobServiceClient>();
+        var queues = provider.GetRequiredService<QueueServiceClient>();
+        var photos = blobs.GetBlobContainerClient(provider.GetRequiredService<IOptions<FaceFunctionsOptions>>().Value.PhotosContainer);
+        var results = provider.GetRequiredService<ResultContainers>();
+        var loggers = provider.GetRequiredService<ILoggerFactory>();
+        var scanner = new PhotoScanner(
+            photos,
+            provider.GetRequiredService<ResultStore>(),
+            results,
+            new OrphanPruner(photos, results, loggers.CreateLogger<OrphanPruner>()),
+            provider.GetRequiredService<PhotoProcessor>().Detector,
+            loggers.CreateLogger<PhotoScanner>());
+        return new ScanService(
+            blobs.GetBlobContainerClient(ScanService.ScansContainer),
+            queues.GetQueueClient(ScanService.StepsQueue),
+            queues.GetQueueClient(ScanService.PhotosQueue),
+            provider.GetRequiredService<TableServiceClient>().GetTableClient(ScanService.CompletionsTable),
+            scanner,
+            loggers.CreateLogger<ScanService>());
     }
 
     private static void AddSection<T>(this IServiceCollection services, IConfiguration configuration, string section)

@@ -24,6 +24,9 @@ public static class SettingNames
     public const string MaxConcurrentDetections = "FaceFunctions__MaxConcurrentDetections";
     public const string CropSize = "FaceFunctions__CropSize";
 
+    /// <summary>When the ScanPhotos timer starts a scan (NCRONTAB, six fields, UTC unless WEBSITE_TIME_ZONE says otherwise).</summary>
+    public const string ScanSchedule = "FaceFunctions__ScanSchedule";
+
     public const string ExecutionProvider = "Detection__ExecutionProvider";
     public const string MinFaceSize = "Detection__MinFaceSize";
 
@@ -34,7 +37,7 @@ public static class SettingNames
     public static IReadOnlyList<string> App { get; } =
     [
         PhotosContainer, DetectionsContainer, FacesContainer, AnnotatedContainer, AnonymizedContainer,
-        WriteAnnotated, WriteAnonymized, MaxConcurrentDetections, CropSize,
+        WriteAnnotated, WriteAnonymized, MaxConcurrentDetections, CropSize, ScanSchedule,
         ExecutionProvider, MinFaceSize,
         MaxBytes, MaxPixels,
     ];
@@ -52,6 +55,7 @@ public static class SettingNames
         "AzureWebJobsStorage__clientId",
         "PhotoStorage__blobServiceUri",
         "PhotoStorage__queueServiceUri",
+        "PhotoStorage__tableServiceUri",
         "PhotoStorage__credential",
         "PhotoStorage__clientId",
         "APPLICATIONINSIGHTS_CONNECTION_STRING",

@@ -1,6 +1,6 @@
 using Azure.Storage.Blobs;
 using FaceFunctions.App.Configuration;
-using FaceFunctions.App.Processing;
+using FaceFunctions.Storage.Processing;
 using Microsoft.Azure.Functions.Worker;
 
 namespace FaceFunctions.App.Functions;

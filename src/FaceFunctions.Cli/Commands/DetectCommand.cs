@@ -9,12 +9,15 @@ using Spectre.Console;
 
 namespace FaceFunctions.Cli.Commands;
 
-/// <summary><c>facefunctions detect</c>: runs the pipeline on local photos and writes documents and crops.</summary>
+/// <summary>
+/// <c>facefunctions detect</c>: runs the pipeline on local photos and writes documents and crops; with
+/// --connection or --account-url, on the photos of a storage account instead (<see cref="StorageDetect"/>).
+/// </summary>
 internal static class DetectCommand
 {
     public static Command Create(PipelineFactory createPipeline)
     {
-        var inputs = new Argument<string[]>("inputs") { Description = "Photos, folders (searched recursively) or globs", Arity = ArgumentArity.OneOrMore };
+        var inputs = new Argument<string[]>("inputs") { Description = "Photos, folders (searched recursively) or globs (none in storage mode)", Arity = ArgumentArity.ZeroOrMore };
         inputs.Validators.Add(CommonOptions.RejectUnknownOptions);
         var output = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "facefunctions-out" };
         var jsonl = CommonOptions.JsonLines();
@@ -30,14 +33,20 @@ internal static class DetectCommand
         {
             inputs, output, jsonl, minFace, noCrops, cropSize, annotate, anonymize, threads, provider, border,
         };
+        var storage = StorageDetect.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var terminal = Terminal.For(parse);
-            var (photos, missing, skipped) = InputExpander.Expand(parse.GetValue(inputs)!);
+            if (storage.IsRequested(parse) == parse.GetValue(inputs) is { Length: > 0 })
+            {
+                return terminal.Fail("give photos to detect, or --connection/--account-url to detect the photos of a storage account", ExitCodes.Usage);
+            }
+
+            var (photos, missing, skipped) = storage.IsRequested(parse) ? ([], [], []) : InputExpander.Expand(parse.GetValue(inputs)!);
             int requestedThreads = parse.GetValue(threads);
             int totalThreads = requestedThreads == 0 ? Environment.ProcessorCount : requestedThreads;
             // Two photos in flight overlap one's decoding with the other's inference; the thread cap is split between them.
-            int concurrency = Math.Max(1, Math.Min(photos.Count, Math.Min(2, totalThreads)));
+            int concurrency = Math.Max(1, Math.Min(storage.IsRequested(parse) ? int.MaxValue : photos.Count, Math.Min(2, totalThreads)));
             var options = terminal.Validated(() => new PipelineOptions
             {
                 // A negative cap stays negative, so the core's range check reports it as the usage error it is.
@@ -48,12 +57,17 @@ internal static class DetectCommand
                     WriteCrops = !parse.GetValue(noCrops),
                     CropSize = parse.GetValue(cropSize),
                     WriteAnnotated = parse.GetValue(annotate),
-                    WriteAnonymized = parse.GetValue(anonymize),
+                    WriteAnonymized = storage.WritesAnonymized(parse),
                 },
             });
             if (options is null)
             {
                 return ExitCodes.Usage;
+            }
+
+            if (storage.IsRequested(parse))
+            {
+                return await storage.RunAsync(parse, terminal, createPipeline, options, concurrency, parse.GetValue(jsonl), cancellationToken);
             }
 
             foreach (var m in missing)

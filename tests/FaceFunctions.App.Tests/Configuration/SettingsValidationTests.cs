@@ -52,6 +52,7 @@ public sealed class SettingsValidationTests
     [InlineData(SettingNames.DetectionsContainer, "photos")]
     [InlineData(SettingNames.MaxConcurrentDetections, "0")]
     [InlineData(SettingNames.CropSize, "4096")]
+    [InlineData(SettingNames.ScanSchedule, "0 3 * * *")] // five fields: a Unix cron line, not NCRONTAB
     [InlineData(SettingNames.MinFaceSize, "5")]
     [InlineData(SettingNames.MaxBytes, "-1")]
     [InlineData(SettingNames.MaxPixels, "0")]
@@ -119,10 +120,26 @@ public sealed class SettingsValidationTests
         var settings = SampleSettings();
         settings.Remove(SettingNames.PhotoStorageConnection);
         settings["PhotoStorage__blobServiceUri"] = "https://example.blob.core.windows.net";
+        settings["PhotoStorage__queueServiceUri"] = "https://example.queue.core.windows.net";
+        settings["PhotoStorage__tableServiceUri"] = "https://example.table.core.windows.net";
         settings["PhotoStorage__credential"] = "managedidentity";
         settings["PhotoStorage__clientId"] = "00000000-0000-0000-0000-000000000000";
 
         await StartAsync(settings);
+    }
+
+    [Fact]
+    public async Task An_identity_based_connection_without_the_queue_service_is_named()
+    {
+        var settings = SampleSettings();
+        settings.Remove(SettingNames.PhotoStorageConnection);
+        settings["PhotoStorage__blobServiceUri"] = "https://example.blob.core.windows.net";
+        settings["PhotoStorage__tableServiceUri"] = "https://example.table.core.windows.net";
+        settings["PhotoStorage__credential"] = "managedidentity";
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(settings));
+
+        Assert.Contains("PhotoStorage__queueServiceUri", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -2,12 +2,11 @@ using System.Globalization;
 using Azure.Core;
 using Azure.Storage.Blobs;
 using FaceFunctions.App.Functions;
-using FaceFunctions.App.Processing;
-using FaceFunctions.App.Storage;
 using FaceFunctions.App.Tests.Storage;
+using FaceFunctions.Storage.Processing;
+using FaceFunctions.Storage.Results;
 using FaceFunctions.Tests.Shared.Azurite;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;
 
 namespace FaceFunctions.App.Tests.Processing;
@@ -175,9 +174,9 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
             onTrip: () => scenario.Photos.GetBlobClient("overwritten.png").Upload(BinaryData.FromBytes(Fixtures.Bytes(Fixtures.Astronaut)), overwrite: true),
             failAfterTrip: false);
         var photo = azurite.Server.CreateClient(overwrite).GetBlobContainerClient(scenario.Options.PhotosContainer).GetBlobClient("overwritten.png");
-        using var processor = new PhotoProcessor(pipeline.Pipeline, scenario.Store(), Options.Create(scenario.Options), NullLogger<PhotoProcessor>.Instance);
+        using var processor = new PhotoProcessor(pipeline.Pipeline, scenario.Store(), scenario.Options.MaxConcurrentDetections, NullLogger<PhotoProcessor>.Instance);
 
-        var outcome = await processor.ProcessAsync(photo, default);
+        var outcome = (await processor.ProcessAsync(photo, default)).Outcome;
 
         Assert.True(overwrite.Tripped);
         Assert.Equal(PhotoOutcome.Superseded, outcome);
@@ -268,7 +267,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
         }
 
         var counting = new ConcurrencyRecordingPipeline(pipeline.Pipeline);
-        using var processor = new PhotoProcessor(counting, scenario.Store(), Options.Create(scenario.Options with { MaxConcurrentDetections = cap }), NullLogger<PhotoProcessor>.Instance);
+        using var processor = new PhotoProcessor(counting, scenario.Store(), cap, NullLogger<PhotoProcessor>.Instance);
         var function = new DetectFaces(processor);
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(() => function.Run(PhotoClient(scenario, $"burst/{i}.png"), default))));
@@ -283,9 +282,9 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
         await scenario.UploadPhotoAsync("popular.png", Fixtures.Bytes(Fixtures.Astronaut));
         var counting = new ConcurrencyRecordingPipeline(pipeline.Pipeline);
-        using var processor = new PhotoProcessor(counting, scenario.Store(), Options.Create(scenario.Options with { MaxConcurrentDetections = 1 }), NullLogger<PhotoProcessor>.Instance);
+        using var processor = new PhotoProcessor(counting, scenario.Store(), 1, NullLogger<PhotoProcessor>.Instance);
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => processor.ProcessAsync(PhotoClient(scenario, "popular.png"), default))));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(async () => (await processor.ProcessAsync(PhotoClient(scenario, "popular.png"), default)).Outcome)));
 
         Assert.Equal(1, counting.Calls);
         Assert.Equal([PhotoOutcome.Processed, PhotoOutcome.AlreadyDone, PhotoOutcome.AlreadyDone], outcomes.Order());
@@ -297,7 +296,7 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
         await scenario.UploadPhotoAsync("logged.png", Fixtures.Bytes(Fixtures.Astronaut));
         var logger = new RecordingLogger<PhotoProcessor>();
-        using var processor = new PhotoProcessor(pipeline.Pipeline, scenario.Store(), Options.Create(scenario.Options), logger);
+        using var processor = new PhotoProcessor(pipeline.Pipeline, scenario.Store(), scenario.Options.MaxConcurrentDetections, logger);
 
         await new DetectFaces(processor).Run(PhotoClient(scenario, "logged.png"), default);
 
@@ -314,13 +313,13 @@ public sealed class DetectFacesTests(AzuriteFixture azurite, PipelineFixture pip
     private static BlobClient PhotoClient(StorageScenario scenario, string name) => scenario.Photos.GetBlobClient(name);
 
     private DetectFaces Function(StorageScenario scenario, BlobServiceClient? outputs = null) =>
-        new(new PhotoProcessor(pipeline.Pipeline, scenario.Store(outputs), Options.Create(scenario.Options), NullLogger<PhotoProcessor>.Instance));
+        new(new PhotoProcessor(pipeline.Pipeline, scenario.Store(outputs), scenario.Options.MaxConcurrentDetections, NullLogger<PhotoProcessor>.Instance));
 
     private Task RunAsync(StorageScenario scenario, string name) => Function(scenario).Run(PhotoClient(scenario, name), default);
 
     private async Task<PhotoOutcome> ProcessAsync(StorageScenario scenario, string name)
     {
-        using var processor = new PhotoProcessor(pipeline.Pipeline, scenario.Store(), Options.Create(scenario.Options), NullLogger<PhotoProcessor>.Instance);
-        return await processor.ProcessAsync(PhotoClient(scenario, name), default);
+        using var processor = new PhotoProcessor(pipeline.Pipeline, scenario.Store(), scenario.Options.MaxConcurrentDetections, NullLogger<PhotoProcessor>.Instance);
+        return (await processor.ProcessAsync(PhotoClient(scenario, name), default)).Outcome;
     }
 }

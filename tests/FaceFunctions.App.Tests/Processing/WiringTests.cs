@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using FaceFunctions.App.Configuration;
 using FaceFunctions.App.Functions;
-using FaceFunctions.App.Storage;
+using FaceFunctions.Storage.Results;
 using FaceFunctions.App.Tests.Storage;
 using FaceFunctions.Tests.Shared.Azurite;
 using Microsoft.Extensions.Configuration;
@@ -45,6 +47,8 @@ public sealed class WiringTests(AzuriteFixture azurite)
         var settings = Sample();
         settings.Remove(SettingNames.PhotoStorageConnection);
         settings["PhotoStorage__blobServiceUri"] = "https://facefunctionsphotos.blob.core.windows.net";
+        settings["PhotoStorage__queueServiceUri"] = "https://facefunctionsphotos.queue.core.windows.net";
+        settings["PhotoStorage__tableServiceUri"] = "https://facefunctionsphotos.table.core.windows.net";
         settings["PhotoStorage__credential"] = "managedidentity";
         settings["PhotoStorage__clientId"] = "11111111-2222-3333-4444-555555555555";
         using var host = Build(settings);
@@ -53,6 +57,8 @@ public sealed class WiringTests(AzuriteFixture azurite)
 
         Assert.Equal(new Uri("https://facefunctionsphotos.blob.core.windows.net"), client.Uri);
         Assert.False(client.CanGenerateAccountSasUri, "an identity-based client holds no account key");
+        Assert.Equal(new Uri("https://facefunctionsphotos.queue.core.windows.net"), host.Services.GetRequiredService<QueueServiceClient>().Uri);
+        Assert.Equal(new Uri("https://facefunctionsphotos.table.core.windows.net"), host.Services.GetRequiredService<TableServiceClient>().Uri);
     }
 
     private static IHost Build(Dictionary<string, string?> environmentStyle)

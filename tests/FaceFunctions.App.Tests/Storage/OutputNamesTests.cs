@@ -1,5 +1,5 @@
 using Azure;
-using FaceFunctions.App.Storage;
+using FaceFunctions.Storage.Results;
 
 namespace FaceFunctions.App.Tests.Storage;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Azure;
-using FaceFunctions.App.Storage;
+using FaceFunctions.Storage.Results;
 using FaceFunctions.Detection;
 using FaceFunctions.Detection.Documents;
 using FaceFunctions.Detection.Pipeline;

@@ -3,7 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using FaceFunctions.App.Configuration;
-using FaceFunctions.App.Storage;
+using FaceFunctions.Storage.Results;
 using FaceFunctions.Tests.Shared.Azurite;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,7 +18,7 @@ internal sealed class StorageScenario
         Options = options;
         Client = server.CreateClient();
         Photos = Client.GetBlobContainerClient(options.PhotosContainer);
-        Containers = ResultContainers.Create(Client, options);
+        Containers = ResultContainers.Create(Client, options.ToContainerNames());
     }
 
     public AzuriteServer Server { get; }
@@ -54,7 +54,7 @@ internal sealed class StorageScenario
 
     /// <summary>A store writing through <paramref name="client"/> (for instance one that injects faults).</summary>
     public ResultStore Store(BlobServiceClient? client = null) =>
-        new(ResultContainers.Create(client ?? Client, Options), NullLogger<ResultStore>.Instance);
+        new(ResultContainers.Create(client ?? Client, Options.ToContainerNames()), NullLogger<ResultStore>.Instance);
 
     public async Task<PhotoVersion> UploadPhotoAsync(string name, byte[] bytes)
     {

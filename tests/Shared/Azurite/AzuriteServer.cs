@@ -10,7 +10,7 @@ using Azure.Storage.Blobs;
 namespace FaceFunctions.Tests.Shared.Azurite;
 
 /// <summary>
-/// One Azurite blob service, started from the npm package pinned in tests/tools/azurite on a free port.
+/// One Azurite (blob, queue and table services), started from the npm package pinned in tests/tools/azurite on free ports.
 /// It runs a private account whose key is generated for this run, so no storage key appears in the repository.
 /// In memory by default; with <see cref="AzuriteServer(bool)"/> persistent it keeps its data in a temp folder,
 /// so a test can kill it mid-write, start it again on the same port, and look at what survived.
@@ -24,7 +24,8 @@ namespace FaceFunctions.Tests.Shared.Azurite;
 /// </remarks>
 public sealed class AzuriteServer : IDisposable
 {
-    private const string ListeningMarker = "successfully listens on";
+    // The table service starts last: once it listens, all three do.
+    private const string ListeningMarker = "Table service is successfully listening";
     private const string FolderPrefix = "ff-azurite-";
     private const string OwnerLockName = "owner.lock";
     private const string ExitWithParentScript = "exit-with-parent.js";
@@ -53,6 +54,8 @@ public sealed class AzuriteServer : IDisposable
             "process.stdin.resume();\nprocess.stdin.unref();\n");
         _dataFolder = persistent ? Path.Combine(_workFolder, "data") : null;
         Port = FreePort();
+        QueuePort = FreePort();
+        TablePort = FreePort();
         try
         {
             Start();
@@ -71,7 +74,15 @@ public sealed class AzuriteServer : IDisposable
 
     public int Port { get; private set; }
 
+    public int QueuePort { get; private set; }
+
+    public int TablePort { get; private set; }
+
     public Uri BlobEndpoint => new($"http://127.0.0.1:{Port}/{AccountName}");
+
+    public Uri QueueEndpoint => new($"http://127.0.0.1:{QueuePort}/{AccountName}");
+
+    public Uri TableEndpoint => new($"http://127.0.0.1:{TablePort}/{AccountName}");
 
     public bool IsRunning => _process is { HasExited: false };
 
@@ -85,7 +96,7 @@ public sealed class AzuriteServer : IDisposable
     public void CloseHostPipe() => _process?.StandardInput.Close();
 
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};QueueEndpoint={QueueEndpoint};TableEndpoint={TableEndpoint};";
 
     /// <summary>A client for this account; <paramref name="policies"/> run on every request (fault injection).</summary>
     public BlobServiceClient CreateClient(params HttpPipelinePolicy[] policies)
@@ -127,8 +138,10 @@ public sealed class AzuriteServer : IDisposable
                 throw new InvalidOperationException($"Azurite did not start on port {Port}. Its output:\n{output}");
             }
 
-            // Another process took the port between probing and binding it: try a new one.
+            // Another process took a port between probing and binding it: try new ones.
             Port = FreePort();
+            QueuePort = FreePort();
+            TablePort = FreePort();
         }
     }
 
@@ -225,9 +238,13 @@ public sealed class AzuriteServer : IDisposable
         var arguments = new List<string>
         {
             "--require", Path.Combine(_workFolder, ExitWithParentScript),
-            FindAzuriteBlobScript(),
+            FindAzuriteScript(),
             "--blobHost", "127.0.0.1",
             "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--queueHost", "127.0.0.1",
+            "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--tableHost", "127.0.0.1",
+            "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--skipApiVersionCheck", "--loose", "--disableTelemetry",
         };
         if (_dataFolder is null)
@@ -318,9 +335,9 @@ public sealed class AzuriteServer : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string FindAzuriteBlobScript()
+    private static string FindAzuriteScript()
     {
-        const string relative = "tests/tools/azurite/node_modules/azurite/dist/src/blob/main.js";
+        const string relative = "tests/tools/azurite/node_modules/azurite/dist/src/azurite.js";
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, relative);

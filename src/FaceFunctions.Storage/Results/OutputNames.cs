@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure;
 
-namespace FaceFunctions.App.Storage;
+namespace FaceFunctions.Storage.Results;
 
 /// <summary>
 /// Names of one photo's results in the output containers, derived from a "stem":

@@ -7,7 +7,7 @@ using FaceFunctions.Detection.Documents;
 using FaceFunctions.Detection.Pipeline;
 using Microsoft.Extensions.Logging;
 
-namespace FaceFunctions.App.Storage;
+namespace FaceFunctions.Storage.Results;
 
 /// <summary>
 /// Writes one photo's results with the delivery guarantees the function needs:
@@ -73,6 +73,7 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
         await UploadOrDeleteAsync(containers.Anonymized.GetBlobClient(names.Anonymized), output.Anonymized?.Data, photo, cancellationToken);
 
         var document = JsonSerializer.SerializeToUtf8Bytes(Complete(output, photo, names, version), DetectionDocumentJsonContext.Default.DetectionDocument);
+        var detector = DetectorIdentity.Of(output.Document);
         for (var attempt = 1; ; attempt++)
         {
             if (await currentPhotoETag(cancellationToken) != photo.ETag)
@@ -87,7 +88,7 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
                     new BlobUploadOptions
                     {
                         HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                        Metadata = CommittedResult.Metadata(photo.ETag, output.Crops.Count),
+                        Metadata = CommittedResult.Metadata(photo.ETag, output.Crops.Count, detector),
                         Conditions = previous.DocumentETag is { } documentETag
                             ? new BlobRequestConditions { IfMatch = documentETag }
                             : new BlobRequestConditions { IfNoneMatch = ETag.All },
@@ -97,10 +98,10 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < CommitAttempts)
             {
-                // Someone committed since we looked: if it was this very version, we are done; otherwise look
-                // again (the photo check at the top of the loop decides whether we are still the newest).
+                // Someone committed since we looked: if it was this very version (by this detector), we are done;
+                // otherwise look again (the photo check at the top of the loop decides whether we are still the newest).
                 previous = await ReadCommittedAsync(names, cancellationToken);
-                if (previous.Describes(photo.ETag))
+                if (previous.IsCurrent(photo.ETag, detector))
                 {
                     return CommitOutcome.AlreadyCommitted;
                 }

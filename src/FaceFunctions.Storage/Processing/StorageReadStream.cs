@@ -1,6 +1,6 @@
 using Azure;
 
-namespace FaceFunctions.App.Processing;
+namespace FaceFunctions.Storage.Processing;
 
 /// <summary>
 /// A read-only view of the photo's download stream that turns storage failures into <see cref="IOException"/>

@@ -3,13 +3,12 @@ using System.Runtime.ExceptionServices;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
-using FaceFunctions.App.Configuration;
-using FaceFunctions.App.Storage;
+using FaceFunctions.Detection.Documents;
 using FaceFunctions.Detection.Pipeline;
+using FaceFunctions.Storage.Results;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
-namespace FaceFunctions.App.Processing;
+namespace FaceFunctions.Storage.Processing;
 
 /// <summary>What one invocation did.</summary>
 public enum PhotoOutcome
@@ -27,16 +26,22 @@ public enum PhotoOutcome
     Deleted,
 }
 
+/// <summary>What one invocation did, and the document it stored when it stored one (<see cref="PhotoOutcome.Processed"/>).</summary>
+public readonly record struct PhotoReport(PhotoOutcome Outcome, DetectionDocument? Document = null);
+
 /// <summary>
-/// Turns one blob event into stored results. Permanent problems with the photo end in an error document and a
-/// normal return; storage failures (5xx, 429, timeouts, dropped connections) propagate so the runtime retries,
-/// and after host.json's poisonBlobThreshold attempts the event lands in the poison queue.
+/// Turns one photo (from a blob event, a scan's queue message or the CLI's storage mode) into stored results.
+/// Permanent problems with the photo end in an error document and a normal return; storage failures (5xx, 429,
+/// timeouts, dropped connections) propagate so the caller retries: the runtime, up to host.json's
+/// poisonBlobThreshold or the queue's maxDequeueCount, after which the event or message lands in a poison queue.
+/// A result is current when it describes the photo's ETag and was made by the running detector configuration.
 /// </summary>
 public sealed partial class PhotoProcessor : IDisposable
 {
     private readonly IPhotoPipeline _pipeline;
     private readonly ResultStore _store;
     private readonly ILogger<PhotoProcessor> _logger;
+    private readonly string _detector;
 
     /// <summary>
     /// Caps detections per instance: the blob extension and the host may hand us many events at once, and each
@@ -44,16 +49,21 @@ public sealed partial class PhotoProcessor : IDisposable
     /// </summary>
     private readonly SemaphoreSlim _gate;
 
-    public PhotoProcessor(IPhotoPipeline pipeline, ResultStore store, IOptions<FaceFunctionsOptions> options, ILogger<PhotoProcessor> logger)
+    public PhotoProcessor(IPhotoPipeline pipeline, ResultStore store, int maxConcurrentDetections, ILogger<PhotoProcessor> logger)
     {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentDetections, 1);
         _pipeline = pipeline;
         _store = store;
         _logger = logger;
-        var cap = options.Value.MaxConcurrentDetections;
-        _gate = new SemaphoreSlim(cap, cap);
+        _detector = DetectorIdentity.Of(pipeline.Detector);
+        _gate = new SemaphoreSlim(maxConcurrentDetections, maxConcurrentDetections);
     }
 
-    public async Task<PhotoOutcome> ProcessAsync(BlobClient photo, CancellationToken cancellationToken)
+    /// <summary>The <see cref="DetectorIdentity"/> of the pipeline this processor runs.</summary>
+    public string Detector => _detector;
+
+    public async Task<PhotoReport> ProcessAsync(BlobClient photo, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["PhotoName"] = photo.Name, ["PhotoContainer"] = photo.BlobContainerName });
@@ -73,17 +83,17 @@ public sealed partial class PhotoProcessor : IDisposable
         catch (RequestFailedException e) when (e.Status == 404)
         {
             LogDeleted(_logger, photo.Name);
-            return PhotoOutcome.Deleted;
+            return new PhotoReport(PhotoOutcome.Deleted);
         }
 
         Func<CancellationToken, Task<ETag?>> currentETag = ct => CurrentETagAsync(photo, ct);
         var committed = await _store.ReadCommittedAsync(names, cancellationToken);
-        if (committed.Describes(version.ETag))
+        if (committed.IsCurrent(version.ETag, _detector))
         {
             // A duplicate event: the results exist. Only leftovers of an interrupted clean-up are removed.
             await _store.RemoveStaleCropsAsync(version, names, committed.CropCount, currentETag, cancellationToken);
             LogAlreadyDone(_logger, photo.Name, version.ETag.ToString());
-            return PhotoOutcome.AlreadyDone;
+            return new PhotoReport(PhotoOutcome.AlreadyDone);
         }
 
         await _gate.WaitAsync(cancellationToken);
@@ -91,17 +101,17 @@ public sealed partial class PhotoProcessor : IDisposable
         {
             // Duplicate events that queued behind the cap: the first one may have finished meanwhile.
             committed = await _store.ReadCommittedAsync(names, cancellationToken);
-            if (committed.Describes(version.ETag))
+            if (committed.IsCurrent(version.ETag, _detector))
             {
                 LogAlreadyDone(_logger, photo.Name, version.ETag.ToString());
-                return PhotoOutcome.AlreadyDone;
+                return new PhotoReport(PhotoOutcome.AlreadyDone);
             }
 
             var detect = Stopwatch.StartNew();
             var output = await DetectAsync(photo, version, cancellationToken);
             if (output is null)
             {
-                return PhotoOutcome.Superseded;
+                return new PhotoReport(PhotoOutcome.Superseded);
             }
 
             var detectMs = detect.Elapsed.TotalMilliseconds;
@@ -123,9 +133,9 @@ public sealed partial class PhotoProcessor : IDisposable
                 document.TimingsMs?.ONet);
             return outcome switch
             {
-                CommitOutcome.Committed => PhotoOutcome.Processed,
-                CommitOutcome.AlreadyCommitted => PhotoOutcome.AlreadyDone,
-                _ => PhotoOutcome.Superseded,
+                CommitOutcome.Committed => new PhotoReport(PhotoOutcome.Processed, document),
+                CommitOutcome.AlreadyCommitted => new PhotoReport(PhotoOutcome.AlreadyDone),
+                _ => new PhotoReport(PhotoOutcome.Superseded),
             };
         }
         finally

@@ -1,0 +1,60 @@
+using System.Globalization;
+using Azure;
+
+namespace FaceFunctions.Storage.Results;
+
+/// <summary>
+/// What the detections container says about a photo: the document blob's own ETag (for the conditional commit),
+/// the photo ETag it describes, how many crops it references and the detector configuration that made it
+/// (<see cref="DetectorIdentity"/>). <see cref="DocumentETag"/> is null when no document exists. All of it is
+/// blob metadata, so a listing with metadata reads it for a whole page of photos at once.
+/// </summary>
+public readonly record struct CommittedResult(ETag? DocumentETag, string? PhotoETag, int CropCount, string? Detector = null)
+{
+    public const string PhotoETagKey = "photoetag";
+    public const string CropCountKey = "crops";
+    public const string DetectorKey = "detector";
+
+    public static CommittedResult None => default;
+
+    public bool Exists => DocumentETag is not null;
+
+    /// <summary>
+    /// Whether the document describes this photo version. Headers quote ETags and listings do not, so the
+    /// quotes are not part of the comparison.
+    /// </summary>
+    public bool Describes(ETag photoETag) => Exists && PhotoETag?.Trim('"') == photoETag.ToString().Trim('"');
+
+    /// <summary>Describes this photo version and was made by the running detector configuration (or needs none).</summary>
+    public bool IsCurrent(ETag photoETag, string detector) => Describes(photoETag) && DetectorIdentity.IsCurrent(Detector, detector);
+
+    public static CommittedResult From(ETag documentETag, IDictionary<string, string> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        return new(
+            documentETag,
+            metadata.TryGetValue(PhotoETagKey, out var photo) ? photo : null,
+            metadata.TryGetValue(CropCountKey, out var crops) && int.TryParse(crops, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : 0,
+            metadata.TryGetValue(DetectorKey, out var detector) ? detector : null);
+    }
+
+    public static Dictionary<string, string> Metadata(ETag photoETag, int cropCount, string detector) => new()
+    {
+        [PhotoETagKey] = photoETag.ToString(),
+        [CropCountKey] = cropCount.ToString(CultureInfo.InvariantCulture),
+        [DetectorKey] = detector,
+    };
+}
+
+/// <summary>How a commit ended.</summary>
+public enum CommitOutcome
+{
+    /// <summary>This call wrote the document: the photo's current results are the ones given.</summary>
+    Committed,
+
+    /// <summary>Another invocation committed the same photo version first; nothing more to do.</summary>
+    AlreadyCommitted,
+
+    /// <summary>The photo changed (or vanished) meanwhile: the newer version's own event owns the results.</summary>
+    Superseded,
+}

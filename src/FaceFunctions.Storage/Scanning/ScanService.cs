@@ -1,0 +1,265 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using FaceFunctions.Storage.Processing;
+using Microsoft.Extensions.Logging;
+
+namespace FaceFunctions.Storage.Scanning;
+
+/// <summary>
+/// Runs scans over queues, so that Azure Functions' scale-out is the engine: a scan is a record (a blob), a
+/// step message on <see cref="StepsQueue"/> that carries it forward a bounded number of pages at a time (any
+/// instance picks it up; a crash redelivers it and the step restarts from the record's checkpoint), and one
+/// message per photo to detect on <see cref="PhotosQueue"/>, which queue-triggered functions consume in
+/// parallel across instances. Completions are rows in a table (one per scan and photo), not a counter in one
+/// blob: concurrent consumers never contend, and a photo processed twice (a duplicate message) counts once.
+/// </summary>
+public sealed partial class ScanService(
+    BlobContainerClient scans,
+    QueueClient steps,
+    QueueClient photos,
+    TableClient completions,
+    PhotoScanner scanner,
+    ILogger<ScanService> logger,
+    int pagesPerStep = ScanService.DefaultPagesPerStep)
+{
+    public const string ScansContainer = "scans";
+    public const string StepsQueue = "scan-steps";
+    public const string PhotosQueue = "scan-photos";
+    public const string CompletionsTable = "scancompletions";
+
+    /// <summary>
+    /// Pages (of up to 5,000 photos) one step lists: at most 50,000 photo messages to send, about a minute,
+    /// well inside one invocation's time limit, and a checkpoint every 50,000 photos.
+    /// </summary>
+    public const int DefaultPagesPerStep = 10;
+
+    /// <summary>Photo messages sent at once by a step.</summary>
+    private const int ParallelSends = 32;
+
+    private readonly Lock _readyLock = new();
+    private Task? _ready;
+
+    /// <summary>Creates the scan's record and its first step message.</summary>
+    public async Task<ScanRecord> StartAsync(ScanRequest request, string trigger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await EnsureResourcesAsync(cancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        var record = new ScanRecord
+        {
+            // Time-ordered ids list the newest scans last.
+            Id = $"{now:yyyyMMddTHHmmssZ}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}",
+            Trigger = trigger,
+            Prefix = string.IsNullOrEmpty(request.Prefix) ? null : request.Prefix,
+            Redetect = request.Redetect,
+            Prune = request.Prune,
+            StartedAt = now,
+        };
+        await scans.GetBlobClient(BlobName(record.Id)).UploadAsync(
+            BinaryData.FromObjectAsJson(record, ScanJsonContext.Default.ScanRecord),
+            new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+            cancellationToken);
+        await SendAsync(steps, new ScanStepMessage(record.Id, 0), ScanJsonContext.Default.ScanStepMessage, cancellationToken);
+        LogStarted(logger, record.Id, trigger, record.Prefix ?? string.Empty, record.Redetect, record.Prune);
+        return record;
+    }
+
+    /// <summary>
+    /// Lists the next pages of a scan and enqueues the photos that need work. A message for another step than the
+    /// record expects is a duplicate and does nothing, except that a redelivered message for the step just
+    /// before the record's re-sends the next step's message (the previous attempt may have saved the record and
+    /// died before sending it).
+    /// </summary>
+    public async Task StepAsync(ScanStepMessage message, long dequeueCount, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var stored = await ReadRecordAsync(message.ScanId, cancellationToken);
+        if (stored is not var (record, etag) || record.ListedAt is not null)
+        {
+            return;
+        }
+
+        if (message.Step != record.Step)
+        {
+            if (message.Step == record.Step - 1 && dequeueCount > 1)
+            {
+                await SendAsync(steps, new ScanStepMessage(record.Id, record.Step), ScanJsonContext.Default.ScanStepMessage, cancellationToken);
+            }
+
+            return;
+        }
+
+        var step = await scanner.RunAsync(
+            record.Request,
+            record.Checkpoint ?? ScanCheckpoint.Start,
+            pagesPerStep,
+            (names, ct) => Parallel.ForEachAsync(
+                names,
+                new ParallelOptions { MaxDegreeOfParallelism = ParallelSends, CancellationToken = ct },
+                async (name, c) => await SendAsync(photos, new PhotoMessage(record.Id, name), ScanJsonContext.Default.PhotoMessage, c)),
+            cancellationToken);
+        var next = record with
+        {
+            Counts = record.Counts + step.Counts,
+            Checkpoint = step.Next,
+            Step = record.Step + 1,
+            ListedAt = step.Next is null ? DateTimeOffset.UtcNow : null,
+        };
+        try
+        {
+            await scans.GetBlobClient(BlobName(record.Id)).UploadAsync(
+                BinaryData.FromObjectAsJson(next, ScanJsonContext.Default.ScanRecord),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } },
+                cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // A duplicate of this step finished first; its record stands (our photo messages are duplicates).
+            return;
+        }
+
+        if (step.Next is not null)
+        {
+            await SendAsync(steps, new ScanStepMessage(record.Id, next.Step), ScanJsonContext.Default.ScanStepMessage, cancellationToken);
+        }
+        else
+        {
+            LogListed(logger, record.Id, next.Counts.Listed, next.Counts.UpToDate, next.Counts.Enqueued, next.Counts.Pruned);
+        }
+    }
+
+    /// <summary>
+    /// Records that a photo of a scan is done; doing it twice counts once. Only the invocation that wrote the
+    /// result knows whether it is an error document, so only it replaces the row; a duplicate that found the
+    /// result already there adds a row only when none exists.
+    /// </summary>
+    public async Task CompleteAsync(PhotoMessage message, PhotoReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var entity = new TableEntity(message.ScanId, RowKey(message.Name))
+        {
+            ["Outcome"] = report.Outcome.ToString(),
+            ["Failed"] = report.Document?.Error is not null,
+        };
+        if (report.Outcome == PhotoOutcome.Processed)
+        {
+            await completions.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+            return;
+        }
+
+        try
+        {
+            await completions.AddEntityAsync(entity, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Already counted.
+        }
+    }
+
+    /// <summary>The scan's record with its detection counts, or null when there is no such scan.</summary>
+    public async Task<ScanRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (!IsScanId(id) || await ReadRecordAsync(id, cancellationToken) is not var (record, _))
+        {
+            return null;
+        }
+
+        long completed = 0, failed = 0;
+        try
+        {
+            await foreach (var row in completions.QueryAsync<TableEntity>(
+                               TableClient.CreateQueryFilter($"PartitionKey eq {id}"), maxPerPage: 1000, select: ["Failed"], cancellationToken: cancellationToken))
+            {
+                if (row.GetBoolean("Failed") == true)
+                {
+                    failed++;
+                }
+                else
+                {
+                    completed++;
+                }
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // No photo completed yet anywhere: the table is created with the first scan.
+        }
+
+        return record with { Detections = new DetectionCounts(completed, failed) };
+    }
+
+    /// <summary>
+    /// Whether an earlier scan is still at work: its steps or photos are queued. A scheduled scan then skips its
+    /// turn, because it would enqueue again every photo still waiting in the queue.
+    /// </summary>
+    public async Task<bool> IsBusyAsync(CancellationToken cancellationToken)
+    {
+        await EnsureResourcesAsync(cancellationToken);
+        foreach (var queue in new[] { steps, photos })
+        {
+            if ((await queue.GetPropertiesAsync(cancellationToken)).Value.ApproximateMessagesCount > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Scan ids are ours (see <see cref="StartAsync"/>): anything else is no scan, and never reaches a blob name.</summary>
+    public static bool IsScanId(string id) =>
+        id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
+    /// <summary>Creates the scan's container, queues and table once per process (a local emulator starts empty).</summary>
+    public Task EnsureResourcesAsync(CancellationToken cancellationToken)
+    {
+        lock (_readyLock)
+        {
+            if (_ready is null || _ready.IsFaulted || _ready.IsCanceled)
+            {
+                _ready = Task.WhenAll(
+                    scans.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+                    steps.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+                    photos.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+                    completions.CreateIfNotExistsAsync(cancellationToken));
+            }
+
+            return _ready;
+        }
+    }
+
+    private static string BlobName(string id) => id + ".json";
+
+    /// <summary>Table keys may not hold '/', '\', '#', '?' or control characters: the photo name is hashed.</summary>
+    private static string RowKey(string photoName) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(photoName)));
+
+    private static Task SendAsync<T>(QueueClient queue, T message, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
+        queue.SendMessageAsync(BinaryData.FromString(JsonSerializer.Serialize(message, type)), cancellationToken: cancellationToken);
+
+    private async Task<(ScanRecord Record, ETag ETag)?> ReadRecordAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var content = (await scans.GetBlobClient(BlobName(id)).DownloadContentAsync(cancellationToken)).Value;
+            return (content.Content.ToObjectFromJson(ScanJsonContext.Default.ScanRecord)!, content.Details.ETag);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scan {ScanId} started by {Trigger} (prefix '{Prefix}', redetect {Redetect}, prune {Prune})")]
+    private static partial void LogStarted(ILogger logger, string scanId, string trigger, string prefix, bool redetect, bool prune);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scan {ScanId} listed {Listed} photos: {UpToDate} up to date, {Enqueued} enqueued, {Pruned} orphaned results pruned")]
+    private static partial void LogListed(ILogger logger, string scanId, long listed, long upToDate, long enqueued, long pruned);
+}

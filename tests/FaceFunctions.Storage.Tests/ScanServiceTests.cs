@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using FaceFunctions.Detection.Documents;
+using FaceFunctions.Storage.Results;
+using FaceFunctions.Storage.Scanning;
+using FaceFunctions.Tests.Shared.Azurite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FaceFunctions.Storage.Tests;
+
+/// <summary>
+/// The queue fan-out as the function app runs it, with this test in the Functions host's place: it receives
+/// messages, calls the same methods the functions call, and deletes a message only when the call returned.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ScanServiceTests(AzuriteFixture azurite, Pipelines pipelines) : IClassFixture<Pipelines>
+{
+    [Fact]
+    public async Task Concurrent_consumers_over_duplicate_messages_leave_exactly_one_complete_result_per_photo_and_counts_that_add_up()
+    {
+        var scenario = await ScanScenario.EmptyAsync(azurite.Server);
+        var names = Enumerable.Range(0, 20).Select(i => $"batch/{i:D2}.png").ToList();
+        for (var i = 0; i < names.Count; i++)
+        {
+            var bytes = i == 7 ? "not a photo"u8.ToArray() : i % 10 == 3 ? Pipelines.Astronaut() : Pipelines.SmallPhoto(i);
+            await scenario.Photos.GetBlobClient(names[i]).UploadAsync(BinaryData.FromBytes(bytes));
+        }
+
+        var (service, steps, photos) = Service(scenario, pageSize: 8, pagesPerStep: 1);
+        var record = await service.StartAsync(new ScanRequest(), "test", default);
+
+        // The listing: three steps of one page each; every step message also arrives twice.
+        for (var drained = false; !drained;)
+        {
+            var received = (await steps.ReceiveMessagesAsync(maxMessages: 1)).Value;
+            drained = received.Length == 0;
+            foreach (var message in received)
+            {
+                var step = message.Body.ToObjectFromJson(ScanJsonContext.Default.ScanStepMessage)!;
+                await service.StepAsync(step, message.DequeueCount, default);
+                await service.StepAsync(step, message.DequeueCount, default);
+                await steps.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+            }
+        }
+
+        // Every photo message twice, then four consumers at once.
+        var listed = await service.GetAsync(record.Id, default);
+        Assert.Equal("detecting", listed!.Status);
+        Assert.Equal(new ScanCounts(3, 20, 0, 20, 0), listed.Counts);
+        foreach (var name in names)
+        {
+            await photos.SendMessageAsync(JsonSerializer.Serialize(new PhotoMessage(record.Id, name), ScanJsonContext.Default.PhotoMessage));
+        }
+
+        using var processor = scenario.Processor(pipelines.Current);
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (true)
+            {
+                QueueMessage[] batch = (await photos.ReceiveMessagesAsync(maxMessages: 2, visibilityTimeout: TimeSpan.FromMinutes(5))).Value;
+                if (batch.Length == 0)
+                {
+                    return;
+                }
+
+                foreach (var message in batch)
+                {
+                    var photo = message.Body.ToObjectFromJson(ScanJsonContext.Default.PhotoMessage)!;
+                    var report = await processor.ProcessAsync(scenario.Photos.GetBlobClient(photo.Name), default);
+                    await service.CompleteAsync(photo, report, default);
+                    await photos.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                }
+            }
+        })));
+
+        foreach (var name in names)
+        {
+            await AssertOneCompleteResultAsync(scenario, name);
+        }
+
+        var done = await service.GetAsync(record.Id, default);
+        Assert.Equal(new DetectionCounts(19, 1), done!.Detections);
+        Assert.Equal("finished", done.Status);
+        Assert.NotNull(done.ListedAt);
+        Assert.Null(await service.GetAsync("no-such-scan", default));
+        Assert.Null(await service.GetAsync("../photos", default));
+    }
+
+    [Fact]
+    public async Task A_step_redelivered_after_its_record_was_saved_sends_the_lost_next_step_and_lists_nothing_twice()
+    {
+        var scenario = await ScanScenario.EmptyAsync(azurite.Server);
+        for (var i = 0; i < 12; i++)
+        {
+            await scenario.Photos.GetBlobClient($"{i:D2}.png").UploadAsync(BinaryData.FromBytes(Pipelines.SmallPhoto(i)));
+        }
+
+        var (service, steps, photos) = Service(scenario, pageSize: 5, pagesPerStep: 1);
+        Assert.False(await service.IsBusyAsync(default));
+        var record = await service.StartAsync(new ScanRequest(), "test", default);
+        var first = Assert.Single((await steps.ReceiveMessagesAsync(maxMessages: 32)).Value);
+        await service.StepAsync(first.Body.ToObjectFromJson(ScanJsonContext.Default.ScanStepMessage)!, first.DequeueCount, default);
+
+        // The invocation died after saving the record: its next-step message never reached the queue.
+        var sent = Assert.Single((await steps.ReceiveMessagesAsync(maxMessages: 32)).Value);
+        await steps.DeleteMessageAsync(sent.MessageId, sent.PopReceipt);
+        await service.StepAsync(first.Body.ToObjectFromJson(ScanJsonContext.Default.ScanStepMessage)!, dequeueCount: 2, default);
+
+        Assert.True(await service.IsBusyAsync(default));
+        var resent = Assert.Single((await steps.ReceiveMessagesAsync(maxMessages: 32)).Value);
+        Assert.Equal(new ScanStepMessage(record.Id, 1), resent.Body.ToObjectFromJson(ScanJsonContext.Default.ScanStepMessage));
+        Assert.Equal(5, (await photos.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(5, (await service.GetAsync(record.Id, default))!.Counts.Enqueued);
+    }
+
+    private static async Task AssertOneCompleteResultAsync(ScanScenario scenario, string name)
+    {
+        var names = OutputNames.For(name);
+        var photo = (await scenario.Photos.GetBlobClient(name).GetPropertiesAsync()).Value;
+        var content = (await scenario.Results.Detections.GetBlobClient(names.Document).DownloadContentAsync()).Value.Content;
+        var document = content.ToObjectFromJson(DetectionDocumentJsonContext.Default.DetectionDocument)!;
+        Assert.Equal(photo.ETag.ToString(), document.Source.ETag);
+        var crops = new List<string>();
+        await foreach (var item in scenario.Results.Faces.GetBlobsByHierarchyAsync(new Azure.Storage.Blobs.Models.GetBlobsByHierarchyOptions { Prefix = names.CropFolder, Delimiter = "/" }))
+        {
+            if (item.IsBlob)
+            {
+                crops.Add($"{scenario.Names.Faces}/{item.Blob.Name}");
+            }
+        }
+
+        Assert.Equal((document.Faces ?? []).Select(f => f.Crop!).Order(StringComparer.Ordinal), crops.Order(StringComparer.Ordinal));
+        Assert.Equal(document.Error is null, await scenario.Results.Annotated.GetBlobClient(names.Annotated).ExistsAsync());
+    }
+
+    private (ScanService Service, QueueClient Steps, QueueClient Photos) Service(ScanScenario scenario, int pageSize, int pagesPerStep)
+    {
+        // Per-test queue and table names: the tests share one Azurite.
+        var suffix = scenario.Names.Photos["photos-".Length..];
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var steps = new QueueClient(azurite.Server.ConnectionString, $"steps-{suffix}", options);
+        var photos = new QueueClient(azurite.Server.ConnectionString, $"photos-{suffix}", options);
+        var table = new TableClient(azurite.Server.ConnectionString, $"completions{suffix}");
+        var service = new ScanService(
+            scenario.Client.GetBlobContainerClient($"scans-{suffix}"),
+            steps,
+            photos,
+            table,
+            scenario.Scanner(pipelines.Current, pageSize: pageSize),
+            NullLogger<ScanService>.Instance,
+            pagesPerStep);
+        return (service, steps, photos);
+    }
+}
