@@ -14,11 +14,24 @@ public static class OptionsValidation
     /// <summary>Every problem, each message starting with <paramref name="nameOf"/>(property name).</summary>
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Options types are never trimmed: they are bound from configuration.")]
     public static IReadOnlyList<string> Problems<T>(T options, Func<string, string> nameOf)
+        where T : class =>
+        [.. Check(options, nameOf).Select(problem => problem.Message)];
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first property whose value makes no sense.</summary>
+    public static T ThrowIfInvalid<T>(T options)
+        where T : class
+    {
+        var problems = Check(options, static name => name);
+        return problems.Count == 0 ? options : throw new ArgumentException(problems[0].Message, problems[0].Property);
+    }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Options types are never trimmed: they are bound from configuration.")]
+    private static List<(string? Property, string Message)> Check<T>(T options, Func<string, string> nameOf)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(nameOf);
-        var problems = new List<string>();
+        var problems = new List<(string? Property, string Message)>();
         foreach (var property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             var value = property.GetValue(options);
@@ -26,24 +39,16 @@ public static class OptionsValidation
             var results = new List<ValidationResult>();
             if (!Validator.TryValidateProperty(value, context, results))
             {
-                problems.AddRange(results.Select(r => $"{r.ErrorMessage} It is {Show(value)}."));
+                problems.AddRange(results.Select(r => ((string?)property.Name, $"{r.ErrorMessage} It is {Show(value)}.")));
             }
         }
 
         if (problems.Count == 0 && options is IValidatableObject whole)
         {
-            problems.AddRange(whole.Validate(new ValidationContext(options)).Select(r => r.ErrorMessage ?? string.Empty));
+            problems.AddRange(whole.Validate(new ValidationContext(options)).Select(r => ((string?)r.MemberNames.FirstOrDefault(), r.ErrorMessage ?? string.Empty)));
         }
 
         return problems;
-    }
-
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first property whose value makes no sense.</summary>
-    public static T ThrowIfInvalid<T>(T options)
-        where T : class
-    {
-        var problems = Problems(options, static name => name);
-        return problems.Count == 0 ? options : throw new ArgumentException(problems[0]);
     }
 
     private static string Show(object? value) => value switch

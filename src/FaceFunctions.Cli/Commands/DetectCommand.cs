@@ -57,7 +57,7 @@ internal static class DetectCommand
                     WriteCrops = !parse.GetValue(noCrops),
                     CropSize = parse.GetValue(cropSize),
                     WriteAnnotated = parse.GetValue(annotate),
-                    WriteAnonymized = storage.WritesAnonymized(parse),
+                    WriteAnonymized = parse.GetValue(anonymize),
                 },
             });
             if (options is null)

@@ -44,7 +44,6 @@ internal sealed class StorageDetect
 
     public Option<bool> Prune { get; } = new("--prune") { Description = "Delete results whose photo no longer exists (storage mode)" };
 
-    public Option<bool> Anonymize { get; } = new("--anonymize") { Description = "Also write anonymized copies (storage mode)" };
 
     public Option<string> Detections { get; } = new("--detections-container") { Description = "Where documents go (storage mode)", DefaultValueFactory = _ => ContainerNames.DefaultDetections };
 
@@ -59,7 +58,7 @@ internal sealed class StorageDetect
     {
         ArgumentNullException.ThrowIfNull(command);
         var mode = new StorageDetect();
-        foreach (var option in new Option[] { mode.Connection, mode.AccountUrl, mode.Container, mode.Prefix, mode.Redetect, mode.Prune, mode.Anonymize, mode.Detections, mode.Faces, mode.Annotated, mode.Anonymized })
+        foreach (var option in new Option[] { mode.Connection, mode.AccountUrl, mode.Container, mode.Prefix, mode.Redetect, mode.Prune, mode.Detections, mode.Faces, mode.Annotated, mode.Anonymized })
         {
             command.Options.Add(option);
         }
@@ -70,8 +69,6 @@ internal sealed class StorageDetect
     /// <summary>Whether the invocation asks for storage mode.</summary>
     public bool IsRequested(ParseResult parse) => parse.GetValue(Connection) is not null || parse.GetValue(AccountUrl) is not null;
 
-    /// <summary>The pipeline's preview settings in storage mode, as FaceFunctions__WriteAnonymized sets them in the app.</summary>
-    public bool WritesAnonymized(ParseResult parse) => IsRequested(parse) && parse.GetValue(Anonymize);
 
     public async Task<int> RunAsync(ParseResult parse, Terminal terminal, PipelineFactory createPipeline, PipelineOptions options, int concurrency, string? jsonl, CancellationToken cancellationToken)
     {
