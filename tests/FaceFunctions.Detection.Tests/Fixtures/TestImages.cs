@@ -91,9 +91,9 @@ internal static class TestImages
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
         header[8] = 8; // bit depth
         header[9] = 2; // colour type: RGB
-        WriteChunk(png, "IHDR", header);
-        WriteChunk(png, "IDAT", [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]); // zlib of nothing
-        WriteChunk(png, "IEND", []);
+        HostileFiles.WriteChunk(png, "IHDR", header);
+        HostileFiles.WriteChunk(png, "IDAT", [0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]); // zlib of nothing
+        HostileFiles.WriteChunk(png, "IEND", []);
         return png.ToArray();
     }
 
@@ -181,33 +181,6 @@ internal static class TestImages
         result.Write(profile);
         result.Write(jpeg, 2, jpeg.Length - 2);
         return result.ToArray();
-    }
-
-    private static void WriteChunk(Stream png, string type, byte[] data)
-    {
-        Span<byte> word = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
-        png.Write(word);
-        byte[] typeAndData = [.. Encoding.ASCII.GetBytes(type), .. data];
-        png.Write(typeAndData);
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32(typeAndData));
-        png.Write(word);
-    }
-
-    /// <summary>The CRC-32 (IEEE, reflected) that PNG chunks end with.</summary>
-    private static uint Crc32(ReadOnlySpan<byte> data)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in data)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
-            }
-        }
-
-        return ~crc;
     }
 
     /// <summary>
