@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Azure.Storage.Queues;
 using FaceFunctions.App.Configuration;
 using FaceFunctions.App.Functions;
@@ -7,9 +6,7 @@ using FaceFunctions.Storage.Results;
 using FaceFunctions.Storage.Scanning;
 using FaceFunctions.Tests.Shared.Azurite;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace FaceFunctions.App.Tests.Processing;
 
@@ -25,14 +22,14 @@ public sealed class ScanWiringTests(AzuriteFixture azurite)
     public async Task A_scheduled_scan_detects_a_photo_that_has_no_result_through_the_queues()
     {
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
-        var settings = Sample();
+        var settings = WiringTests.Sample();
         settings[SettingNames.PhotoStorageConnection] = azurite.Server.ConnectionString;
         settings[SettingNames.PhotosContainer] = scenario.Options.PhotosContainer;
         settings[SettingNames.DetectionsContainer] = scenario.Options.DetectionsContainer;
         settings[SettingNames.FacesContainer] = scenario.Options.FacesContainer;
         settings[SettingNames.AnnotatedContainer] = scenario.Options.AnnotatedContainer;
         settings[SettingNames.AnonymizedContainer] = scenario.Options.AnonymizedContainer;
-        using var host = Build(settings);
+        using var host = WiringTests.Build(settings);
         await host.StartAsync();
         var photo = await scenario.UploadPhotoAsync("archived.png", Fixtures.Bytes(Fixtures.Astronaut));
         var functions = ActivatorUtilities.CreateInstance<ScanFunctions>(host.Services);
@@ -57,20 +54,5 @@ public sealed class ScanWiringTests(AzuriteFixture azurite)
         Assert.Equal("timer", record.Trigger);
         Assert.Equal(new DetectionCounts(1, 0), record.Detections);
         await host.StopAsync();
-    }
-
-    private static IHost Build(Dictionary<string, string?> environmentStyle)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(environmentStyle.Select(p => KeyValuePair.Create(p.Key.Replace("__", ":", StringComparison.Ordinal), p.Value)));
-        builder.Services.AddLogging();
-        builder.Services.AddFaceFunctions(builder.Configuration);
-        return builder.Build();
-    }
-
-    private static Dictionary<string, string?> Sample()
-    {
-        using var sample = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.Of("local.settings.sample.json")));
-        return sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => (string?)p.Value.GetString());
     }
 }

@@ -61,7 +61,8 @@ public sealed class WiringTests(AzuriteFixture azurite)
         Assert.Equal(new Uri("https://facefunctionsphotos.table.core.windows.net"), host.Services.GetRequiredService<TableServiceClient>().Uri);
     }
 
-    private static IHost Build(Dictionary<string, string?> environmentStyle)
+    /// <summary>A host with the app's registrations, reading settings the way Azure passes them (shared with the scan wiring tests).</summary>
+    internal static IHost Build(Dictionary<string, string?> environmentStyle)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(environmentStyle.Select(p => KeyValuePair.Create(p.Key.Replace("__", ":", StringComparison.Ordinal), p.Value)));
@@ -70,7 +71,8 @@ public sealed class WiringTests(AzuriteFixture azurite)
         return builder.Build();
     }
 
-    private static Dictionary<string, string?> Sample()
+    /// <summary>The settings of local.settings.sample.json.</summary>
+    internal static Dictionary<string, string?> Sample()
     {
         using var sample = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.Of("local.settings.sample.json")));
         return sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => (string?)p.Value.GetString());
