@@ -1,5 +1,4 @@
 using Azure.Storage.Queues;
-using FaceFunctions.App.Configuration;
 using FaceFunctions.App.Functions;
 using FaceFunctions.App.Tests.Storage;
 using FaceFunctions.Storage.Results;
@@ -22,13 +21,7 @@ public sealed class ScanWiringTests(AzuriteFixture azurite)
     public async Task A_scheduled_scan_detects_a_photo_that_has_no_result_through_the_queues()
     {
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
-        var settings = WiringTests.Sample();
-        settings[SettingNames.PhotoStorageConnection] = azurite.Server.ConnectionString;
-        settings[SettingNames.PhotosContainer] = scenario.Options.PhotosContainer;
-        settings[SettingNames.DetectionsContainer] = scenario.Options.DetectionsContainer;
-        settings[SettingNames.FacesContainer] = scenario.Options.FacesContainer;
-        settings[SettingNames.AnnotatedContainer] = scenario.Options.AnnotatedContainer;
-        settings[SettingNames.AnonymizedContainer] = scenario.Options.AnonymizedContainer;
+        var settings = WiringTests.SettingsFor(scenario, azurite.Server);
         using var host = WiringTests.Build(settings);
         await host.StartAsync();
         var photo = await scenario.UploadPhotoAsync("archived.png", Fixtures.Bytes(Fixtures.Astronaut));

@@ -21,13 +21,7 @@ public sealed class WiringTests(AzuriteFixture azurite)
     public async Task The_registered_services_detect_a_photo_end_to_end_from_settings_alone()
     {
         var scenario = await StorageScenario.CreateAsync(azurite.Server);
-        var settings = Sample();
-        settings[SettingNames.PhotoStorageConnection] = azurite.Server.ConnectionString;
-        settings[SettingNames.PhotosContainer] = scenario.Options.PhotosContainer;
-        settings[SettingNames.DetectionsContainer] = scenario.Options.DetectionsContainer;
-        settings[SettingNames.FacesContainer] = scenario.Options.FacesContainer;
-        settings[SettingNames.AnnotatedContainer] = scenario.Options.AnnotatedContainer;
-        settings[SettingNames.AnonymizedContainer] = scenario.Options.AnonymizedContainer;
+        var settings = SettingsFor(scenario, azurite.Server);
         using var host = Build(settings);
         await host.StartAsync();
         var photo = await scenario.UploadPhotoAsync("wired.png", Fixtures.Bytes(Fixtures.Astronaut));
@@ -69,6 +63,19 @@ public sealed class WiringTests(AzuriteFixture azurite)
         builder.Services.AddLogging();
         builder.Services.AddFaceFunctions(builder.Configuration);
         return builder.Build();
+    }
+
+    /// <summary>The sample settings pointed at <paramref name="scenario"/>'s containers on <paramref name="server"/>.</summary>
+    internal static Dictionary<string, string?> SettingsFor(StorageScenario scenario, AzuriteServer server)
+    {
+        var settings = Sample();
+        settings[SettingNames.PhotoStorageConnection] = server.ConnectionString;
+        settings[SettingNames.PhotosContainer] = scenario.Options.PhotosContainer;
+        settings[SettingNames.DetectionsContainer] = scenario.Options.DetectionsContainer;
+        settings[SettingNames.FacesContainer] = scenario.Options.FacesContainer;
+        settings[SettingNames.AnnotatedContainer] = scenario.Options.AnnotatedContainer;
+        settings[SettingNames.AnonymizedContainer] = scenario.Options.AnonymizedContainer;
+        return settings;
     }
 
     /// <summary>The settings of local.settings.sample.json.</summary>
