@@ -5,6 +5,8 @@
 // src/FaceFunctions.App/Configuration/SettingNames.cs (checked by tests/FaceFunctions.Infra.Tests).
 targetScope = 'subscription'
 
+import { gpuReplicaSizes } from 'modules/gpu-replica-sizes.bicep'
+
 @description('azd environment name; names the resource group and seeds resource names.')
 @minLength(1)
 @maxLength(40)
@@ -47,8 +49,11 @@ param writeAnonymized bool = false
 @description('Detections run at once per instance; bounds memory. Empty: 2 on flex, 8 on a GPU.')
 param maxConcurrentDetections string = ''
 
-// cropSize, minFaceSize, maxBytes and maxPixels default to the detector's own defaults (PipelineSettings,
-// DetectionOptions, ImageLimits in src/FaceFunctions.Detection), with the same valid ranges.
+@description('Decoded-photo memory one worker process may hold, in MB. Empty: 75 % of the instance\'s memory (flex: instanceMemoryMB; gpu: the replica\'s memory).')
+param memoryBudgetMegabytes string = ''
+
+// cropSize, minFaceSize, maxBytes, maxPixels, maxJpegScans and minBytesPerMegapixel default to the detector's own
+// defaults (OutputOptions, DetectionOptions, ImageLimits in src/FaceFunctions.Detection), with the same valid ranges.
 @description('Edge in pixels of the aligned face crops.')
 @minValue(16)
 @maxValue(1024)
@@ -68,6 +73,16 @@ param maxBytes int = 52428800
 @maxValue(536870911)
 param maxPixels int = 100000000
 
+@description('Most scans a progressive JPEG may have; more get an error document.')
+@minValue(1)
+@maxValue(10000)
+param maxJpegScans int = 100
+
+@description('Fewest encoded bytes per declared megapixel; emptier files get an error document before decoding. 0: off.')
+@minValue(0)
+@maxValue(100000)
+param minBytesPerMegapixel int = 512
+
 @description('Object id of the user, group or service principal allowed to upload photos (Storage Blob Data Contributor on the photos container only). Defaults to the identity running the deployment; empty: nobody.')
 param principalId string = deployer().objectId
 
@@ -82,6 +97,10 @@ param softDeleteRetentionDays int = 7
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var isFlex = hostingMode == 'flex'
+
+// The memory one instance (flex) or replica (gpu) has; three quarters of it is the decoded-photo budget by default,
+// the rest is the runtime, the models and the photos' encoded bytes.
+var instanceMemoryMegabytes = isFlex ? int(instanceMemoryMB) : gpuReplicaSizes[gpuProfileType].memoryGiB * 1024
 
 // Container names: the defaults of SettingNames.DefaultContainers, plus the deployment package (flex only) and
 // the Event Grid dead-letter container.
@@ -198,6 +217,9 @@ var appSettings = {
   Detection__MinFaceSize: string(minFaceSize)
   ImageLimits__MaxBytes: string(maxBytes)
   ImageLimits__MaxPixels: string(maxPixels)
+  ImageLimits__MaxJpegScans: string(maxJpegScans)
+  ImageLimits__MinBytesPerMegapixel: string(minBytesPerMegapixel)
+  ImageLimits__MemoryBudgetMegabytes: !empty(memoryBudgetMegabytes) ? memoryBudgetMegabytes : string(instanceMemoryMegabytes * 3 / 4)
   AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
   AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
   AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint

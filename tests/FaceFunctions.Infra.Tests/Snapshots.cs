@@ -16,6 +16,19 @@ public sealed class Snapshots
         ["GPU_PROFILE_TYPE"] = "Consumption-GPU-NC24-A100",
     }));
 
+    /// <summary>flex with 4,096 MB instances.</summary>
+    private readonly Lazy<DeploymentSnapshot> flexCustom = new(() => DeploymentSnapshot.OfMain(new Dictionary<string, string>
+    {
+        ["FLEX_INSTANCE_MEMORY_MB"] = "4096",
+    }));
+
+    /// <summary>gpu with a memory budget given explicitly.</summary>
+    private readonly Lazy<DeploymentSnapshot> gpuCustom = new(() => DeploymentSnapshot.OfMain(new Dictionary<string, string>
+    {
+        ["HOSTING_MODE"] = "gpu",
+        ["MEMORY_BUDGET_MEGABYTES"] = "20000",
+    }));
+
     private readonly Lazy<DeploymentSnapshot> eventGridSubscription = new(() => DeploymentSnapshot.OfResourceGroupTemplate(
         "modules/eventgrid-subscription.bicep",
         """
@@ -42,6 +55,10 @@ public sealed class Snapshots
     internal DeploymentSnapshot Gpu => gpu.Value;
 
     internal DeploymentSnapshot GpuA100 => gpuA100.Value;
+
+    internal DeploymentSnapshot FlexCustom => flexCustom.Value;
+
+    internal DeploymentSnapshot GpuCustom => gpuCustom.Value;
 
     internal DeploymentSnapshot EventGridSubscription => eventGridSubscription.Value;
 

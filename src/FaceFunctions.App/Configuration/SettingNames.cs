@@ -32,6 +32,11 @@ public static class SettingNames
 
     public const string MaxBytes = "ImageLimits__MaxBytes";
     public const string MaxPixels = "ImageLimits__MaxPixels";
+    public const string MaxJpegScans = "ImageLimits__MaxJpegScans";
+    public const string MinBytesPerMegapixel = "ImageLimits__MinBytesPerMegapixel";
+
+    /// <summary>Decoded-photo memory one worker process may hold, in MB; the templates give 75 % of the instance's memory.</summary>
+    public const string MemoryBudgetMegabytes = "ImageLimits__MemoryBudgetMegabytes";
 
     /// <summary>The settings our own options classes bind.</summary>
     public static IReadOnlyList<string> App { get; } =
@@ -39,7 +44,7 @@ public static class SettingNames
         PhotosContainer, DetectionsContainer, FacesContainer, AnnotatedContainer, AnonymizedContainer,
         WriteAnnotated, WriteAnonymized, MaxConcurrentDetections, CropSize, ScanSchedule,
         ExecutionProvider, MinFaceSize,
-        MaxBytes, MaxPixels,
+        MaxBytes, MaxPixels, MaxJpegScans, MinBytesPerMegapixel, MemoryBudgetMegabytes,
     ];
 
     /// <summary>
