@@ -46,7 +46,7 @@ param writeAnnotated bool = false
 @description('Write anonymized copies (faces blurred) to the anonymized container.')
 param writeAnonymized bool = false
 
-@description('Detections run at once per instance; bounds memory. Empty: 2 on flex, 8 on a GPU.')
+@description('Detections run at once per instance (1-256); bounds memory. The host\'s blob and queue parallelism are derived from it. Empty: 2 on flex, 8 on a GPU.')
 param maxConcurrentDetections string = ''
 
 @description('Decoded-photo memory one worker process may hold, in MB. Empty: 75 % of the instance\'s memory (flex: instanceMemoryMB; gpu: the replica\'s memory).')
@@ -97,6 +97,17 @@ param softDeleteRetentionDays int = 7
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var isFlex = hostingMode == 'flex'
+
+// One knob for per-instance parallelism: N = maxConcurrentDetections, the detections the app runs at once, also
+// bounds the invocations the host starts per trigger, so a trigger on its own never has invocations waiting on the
+// app's cap and can use every slot of it. Blob trigger: maxDegreeOfParallelism = N (the Event Grid-sourced blob
+// trigger runs through the blob extension's internal queue, whose listener the extension sizes from that setting).
+// Queue triggers: the extension runs at most batchSize + newBatchThreshold messages per function, so
+// batchSize = ceil(N / 2) (at most 32, the queue service's limit) and newBatchThreshold = N - batchSize.
+// docs/deploy.md, "One knob for per-instance parallelism", has the arithmetic with its sources, and why the two
+// triggers each get N rather than a share of it.
+var detectionsPerInstance = int(!empty(maxConcurrentDetections) ? maxConcurrentDetections : (isFlex ? '2' : '8'))
+var queueBatchSize = min(32, (detectionsPerInstance + 1) / 2)
 
 // The memory one instance (flex) or replica (gpu) has; three quarters of it is the decoded-photo budget by default,
 // the rest is the runtime, the models and the photos' encoded bytes.
@@ -200,7 +211,8 @@ module roles 'modules/roles.bicep' = {
   }
 }
 
-// Every setting the app reads (SettingNames.App) and every setting the host reads (SettingNames.Host), nothing else.
+// Every setting the app reads (SettingNames.App), every setting the host reads (SettingNames.Host) and the host's
+// parallelism derived from maxConcurrentDetections (SettingNames.HostConcurrency), nothing else.
 var appSettings = {
   FaceFunctions__PhotosContainer: containers.photos
   FaceFunctions__DetectionsContainer: containers.detections
@@ -209,7 +221,7 @@ var appSettings = {
   FaceFunctions__AnonymizedContainer: containers.anonymized
   FaceFunctions__WriteAnnotated: writeAnnotated ? 'true' : 'false'
   FaceFunctions__WriteAnonymized: writeAnonymized ? 'true' : 'false'
-  FaceFunctions__MaxConcurrentDetections: !empty(maxConcurrentDetections) ? maxConcurrentDetections : (isFlex ? '2' : '8')
+  FaceFunctions__MaxConcurrentDetections: string(detectionsPerInstance)
   FaceFunctions__CropSize: string(cropSize)
   FaceFunctions__ScanSchedule: scanSchedule
   // Flex has no GPU: say cpu rather than auto, so no start-up is spent probing for CUDA. The GPU image must use it.
@@ -220,6 +232,9 @@ var appSettings = {
   ImageLimits__MaxJpegScans: string(maxJpegScans)
   ImageLimits__MinBytesPerMegapixel: string(minBytesPerMegapixel)
   ImageLimits__MemoryBudgetMegabytes: !empty(memoryBudgetMegabytes) ? memoryBudgetMegabytes : string(instanceMemoryMegabytes * 3 / 4)
+  AzureFunctionsJobHost__extensions__blobs__maxDegreeOfParallelism: string(detectionsPerInstance)
+  AzureFunctionsJobHost__extensions__queues__batchSize: string(queueBatchSize)
+  AzureFunctionsJobHost__extensions__queues__newBatchThreshold: string(detectionsPerInstance - queueBatchSize)
   AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
   AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
   AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint

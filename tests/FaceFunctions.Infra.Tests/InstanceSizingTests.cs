@@ -4,12 +4,25 @@ using FaceFunctions.App.Configuration;
 namespace FaceFunctions.Infra.Tests;
 
 /// <summary>
-/// What one instance takes on follows from its size: the instance's memory sets the decoded-photo budget. Checked on
-/// the predicted deployments of both hosting modes, with the defaults and with the parameters set.
+/// What one instance takes on follows from two knobs: FaceFunctions__MaxConcurrentDetections (N) sets the host's
+/// blob and queue parallelism, and the instance's memory sets the decoded-photo budget. Checked on the predicted
+/// deployments of both hosting modes, with the defaults and with the knobs turned.
 /// </summary>
 [Collection(SnapshotCollection.Name)]
 public sealed class InstanceSizingTests(Snapshots snapshots)
 {
+    /// <summary>
+    /// Deployment (see <see cref="Settings"/>), N, then the queue batch size and new-batch threshold the templates must
+    /// derive from N: batchSize = ceil(N / 2), newBatchThreshold = N - batchSize.
+    /// </summary>
+    public static TheoryData<string, int, int, int> Parallelism => new()
+    {
+        { "flex", 2, 1, 1 },
+        { "gpu", 8, 4, 4 },
+        { "flex-custom", 8, 4, 4 },
+        { "gpu-custom", 3, 2, 1 },
+    };
+
     /// <summary>Deployment, then the memory budget in MB: 75 % of the instance's or replica's memory unless given.</summary>
     public static TheoryData<string, int> MemoryBudgets => new()
     {
@@ -19,6 +32,22 @@ public sealed class InstanceSizingTests(Snapshots snapshots)
         { "gpu-a100", 168_960 },    // A100 replica, 220 GiB
         { "gpu-custom", 20_000 },   // MEMORY_BUDGET_MEGABYTES=20000
     };
+
+    [Theory]
+    [MemberData(nameof(Parallelism))]
+    public void TheHostStartsAsManyInvocationsPerTriggerAsTheAppRunsDetections(string deployment, int detections, int batchSize, int newBatchThreshold)
+    {
+        var settings = Settings(deployment);
+
+        Assert.Equal(detections, IntegerOf(settings, SettingNames.MaxConcurrentDetections));
+        Assert.Equal(detections, IntegerOf(settings, SettingNames.HostBlobParallelism));
+        Assert.Equal(batchSize, IntegerOf(settings, SettingNames.HostQueueBatchSize));
+        Assert.Equal(newBatchThreshold, IntegerOf(settings, SettingNames.HostQueueNewBatchThreshold));
+
+        // The queue extension fetches batchSize messages whenever at most newBatchThreshold are running: the sum is
+        // the most it runs per queue function and instance, and what target-based scaling divides the queue length by.
+        Assert.Equal(detections, batchSize + newBatchThreshold);
+    }
 
     [Theory]
     [MemberData(nameof(MemoryBudgets))]

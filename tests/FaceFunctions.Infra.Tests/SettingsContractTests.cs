@@ -17,7 +17,8 @@ public sealed class SettingsContractTests(Snapshots snapshots)
     public void AppSettingsAreExactlyTheOnesTheCodeReads(string mode)
     {
         // Flex takes the runtime from functionAppConfig; the container app also gets the Container Apps host settings.
-        var expected = SettingNames.App.Concat(SettingNames.Host).Concat(mode == "gpu" ? SettingNames.ContainerHost : []).ToList();
+        var expected = SettingNames.App.Concat(SettingNames.Host).Concat(SettingNames.HostConcurrency)
+            .Concat(mode == "gpu" ? SettingNames.ContainerHost : []).ToList();
         var names = AppSettings.Of(snapshots.Mode(mode), mode).Select(setting => setting.Name).ToList();
 
         var unset = expected.Except(names, StringComparer.Ordinal).ToList();

@@ -16,16 +16,18 @@ public sealed class Snapshots
         ["GPU_PROFILE_TYPE"] = "Consumption-GPU-NC24-A100",
     }));
 
-    /// <summary>flex with 4,096 MB instances.</summary>
+    /// <summary>flex with the knobs turned: 8 detections at once, 4,096 MB instances.</summary>
     private readonly Lazy<DeploymentSnapshot> flexCustom = new(() => DeploymentSnapshot.OfMain(new Dictionary<string, string>
     {
+        ["MAX_CONCURRENT_DETECTIONS"] = "8",
         ["FLEX_INSTANCE_MEMORY_MB"] = "4096",
     }));
 
-    /// <summary>gpu with a memory budget given explicitly.</summary>
+    /// <summary>gpu with the knobs turned: 3 detections at once, a memory budget given explicitly.</summary>
     private readonly Lazy<DeploymentSnapshot> gpuCustom = new(() => DeploymentSnapshot.OfMain(new Dictionary<string, string>
     {
         ["HOSTING_MODE"] = "gpu",
+        ["MAX_CONCURRENT_DETECTIONS"] = "3",
         ["MEMORY_BUDGET_MEGABYTES"] = "20000",
     }));
 
