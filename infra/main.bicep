@@ -5,6 +5,8 @@
 // src/FaceFunctions.App/Configuration/SettingNames.cs (checked by tests/FaceFunctions.Infra.Tests).
 targetScope = 'subscription'
 
+import { gpuReplicaSizes } from 'modules/gpu-replica-sizes.bicep'
+
 @description('azd environment name; names the resource group and seeds resource names.')
 @minLength(1)
 @maxLength(40)
@@ -44,11 +46,14 @@ param writeAnnotated bool = false
 @description('Write anonymized copies (faces blurred) to the anonymized container.')
 param writeAnonymized bool = false
 
-@description('Detections run at once per instance; bounds memory. Empty: 2 on flex, 8 on a GPU.')
+@description('Detections run at once per instance (1-256); bounds memory. The host\'s blob and queue parallelism are derived from it. Empty: 2 on flex, 8 on a GPU.')
 param maxConcurrentDetections string = ''
 
-// cropSize, minFaceSize, maxBytes and maxPixels default to the detector's own defaults (PipelineSettings,
-// DetectionOptions, ImageLimits in src/FaceFunctions.Detection), with the same valid ranges.
+@description('Decoded-photo memory one worker process may hold, in MB. Empty: 75 % of the instance\'s memory (flex: instanceMemoryMB; gpu: the replica\'s memory).')
+param memoryBudgetMegabytes string = ''
+
+// cropSize, minFaceSize, maxBytes, maxPixels, maxJpegScans and minBytesPerMegapixel default to the detector's own
+// defaults (OutputOptions, DetectionOptions, ImageLimits in src/FaceFunctions.Detection), with the same valid ranges.
 @description('Edge in pixels of the aligned face crops.')
 @minValue(16)
 @maxValue(1024)
@@ -68,6 +73,16 @@ param maxBytes int = 52428800
 @maxValue(536870911)
 param maxPixels int = 100000000
 
+@description('Most scans a progressive JPEG may have; more get an error document.')
+@minValue(1)
+@maxValue(10000)
+param maxJpegScans int = 100
+
+@description('Fewest encoded bytes per declared megapixel; emptier files get an error document before decoding. 0: off.')
+@minValue(0)
+@maxValue(100000)
+param minBytesPerMegapixel int = 512
+
 @description('Object id of the user, group or service principal allowed to upload photos (Storage Blob Data Contributor on the photos container only). Defaults to the identity running the deployment; empty: nobody.')
 param principalId string = deployer().objectId
 
@@ -82,6 +97,21 @@ param softDeleteRetentionDays int = 7
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var isFlex = hostingMode == 'flex'
+
+// One knob for per-instance parallelism: N = maxConcurrentDetections, the detections the app runs at once, also
+// bounds the invocations the host starts per trigger, so a trigger on its own never has invocations waiting on the
+// app's cap and can use every slot of it. Blob trigger: maxDegreeOfParallelism = N (the Event Grid-sourced blob
+// trigger runs through the blob extension's internal queue, whose listener the extension sizes from that setting).
+// Queue triggers: the extension runs at most batchSize + newBatchThreshold messages per function, so
+// batchSize = ceil(N / 2) (at most 32, the queue service's limit) and newBatchThreshold = N - batchSize.
+// docs/deploy.md, "One knob for per-instance parallelism", has the arithmetic with its sources, and why the two
+// triggers each get N rather than a share of it.
+var detectionsPerInstance = int(!empty(maxConcurrentDetections) ? maxConcurrentDetections : (isFlex ? '2' : '8'))
+var queueBatchSize = min(32, (detectionsPerInstance + 1) / 2)
+
+// The memory one instance (flex) or replica (gpu) has; three quarters of it is the decoded-photo budget by default,
+// the rest is the runtime, the models and the photos' encoded bytes.
+var instanceMemoryMegabytes = isFlex ? int(instanceMemoryMB) : gpuReplicaSizes[gpuProfileType].memoryGiB * 1024
 
 // Container names: the defaults of SettingNames.DefaultContainers, plus the deployment package (flex only) and
 // the Event Grid dead-letter container.
@@ -181,7 +211,8 @@ module roles 'modules/roles.bicep' = {
   }
 }
 
-// Every setting the app reads (SettingNames.App) and every setting the host reads (SettingNames.Host), nothing else.
+// Every setting the app reads (SettingNames.App), every setting the host reads (SettingNames.Host) and the host's
+// parallelism derived from maxConcurrentDetections (SettingNames.HostConcurrency), nothing else.
 var appSettings = {
   FaceFunctions__PhotosContainer: containers.photos
   FaceFunctions__DetectionsContainer: containers.detections
@@ -190,7 +221,7 @@ var appSettings = {
   FaceFunctions__AnonymizedContainer: containers.anonymized
   FaceFunctions__WriteAnnotated: writeAnnotated ? 'true' : 'false'
   FaceFunctions__WriteAnonymized: writeAnonymized ? 'true' : 'false'
-  FaceFunctions__MaxConcurrentDetections: !empty(maxConcurrentDetections) ? maxConcurrentDetections : (isFlex ? '2' : '8')
+  FaceFunctions__MaxConcurrentDetections: string(detectionsPerInstance)
   FaceFunctions__CropSize: string(cropSize)
   FaceFunctions__ScanSchedule: scanSchedule
   // Flex has no GPU: say cpu rather than auto, so no start-up is spent probing for CUDA. The GPU image must use it.
@@ -198,6 +229,12 @@ var appSettings = {
   Detection__MinFaceSize: string(minFaceSize)
   ImageLimits__MaxBytes: string(maxBytes)
   ImageLimits__MaxPixels: string(maxPixels)
+  ImageLimits__MaxJpegScans: string(maxJpegScans)
+  ImageLimits__MinBytesPerMegapixel: string(minBytesPerMegapixel)
+  ImageLimits__MemoryBudgetMegabytes: !empty(memoryBudgetMegabytes) ? memoryBudgetMegabytes : string(instanceMemoryMegabytes * 3 / 4)
+  AzureFunctionsJobHost__extensions__blobs__maxDegreeOfParallelism: string(detectionsPerInstance)
+  AzureFunctionsJobHost__extensions__queues__batchSize: string(queueBatchSize)
+  AzureFunctionsJobHost__extensions__queues__newBatchThreshold: string(detectionsPerInstance - queueBatchSize)
   AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
   AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
   AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint

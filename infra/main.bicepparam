@@ -14,6 +14,7 @@ param gpuImage = readEnvironmentVariable('SERVICE_APP_IMAGE_NAME', '')
 param writeAnnotated = bool(readEnvironmentVariable('WRITE_ANNOTATED', 'false'))
 param writeAnonymized = bool(readEnvironmentVariable('WRITE_ANONYMIZED', 'false'))
 param maxConcurrentDetections = readEnvironmentVariable('MAX_CONCURRENT_DETECTIONS', '')
+param memoryBudgetMegabytes = readEnvironmentVariable('MEMORY_BUDGET_MEGABYTES', '')
 param scanSchedule = readEnvironmentVariable('SCAN_SCHEDULE', '0 0 3 * * *')
 // principalId (who may upload photos: Storage Blob Data Contributor on the photos container) is left to main.bicep's
 // default, the identity running the deployment. To choose another principal, or nobody, set it here:

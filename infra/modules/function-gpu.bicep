@@ -2,6 +2,8 @@
 // of kind 'functionapp' (the native integration, recommended over the older Microsoft.Web/sites with
 // managedEnvironmentId), running on a serverless GPU workload profile that scales to zero.
 
+import { gpuReplicaSizes } from 'gpu-replica-sizes.bicep'
+
 @description('Name of the container app.')
 param name string
 
@@ -37,13 +39,6 @@ param workspaceId string
 
 @description('App settings, as a name-to-value object.')
 param appSettings object
-
-// vCPU and memory of one replica: the whole of the profile's share per GPU (NC8as T4: 8 vCPU, 56 GiB;
-// NC24 A100: 24 vCPU, 220 GiB), since a replica holds the GPU anyway.
-var replicaSizes = {
-  'Consumption-GPU-NC8as-T4': { cpu: 8, memory: '56Gi' }
-  'Consumption-GPU-NC24-A100': { cpu: 24, memory: '220Gi' }
-}
 
 // Until azd has pushed the app image, run the plain Functions host image so the app can be created.
 var placeholderImage = 'mcr.microsoft.com/azure-functions/dotnet-isolated:4-dotnet-isolated10.0'
@@ -142,8 +137,8 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
           image: empty(image) ? placeholderImage : image
           env: [for setting in items(union(appSettings, containerHostSettings)): { name: setting.key, value: setting.value }]
           resources: {
-            cpu: replicaSizes[gpuProfileType].cpu
-            memory: replicaSizes[gpuProfileType].memory
+            cpu: gpuReplicaSizes[gpuProfileType].cpu
+            memory: '${gpuReplicaSizes[gpuProfileType].memoryGiB}Gi'
           }
         }
       ]

@@ -43,6 +43,9 @@ public sealed class HostingModeTests(Snapshots snapshots)
 
         Assert.Contains(profiles, profile =>
             (string?)profile!["name"] == "gpu" && (string?)profile["workloadProfileType"] == "Consumption-GPU-NC8as-T4");
+        var resources = snapshots.Gpu.Single(ResourceTypes.ContainerApp).Properties()["template"]!["containers"]![0]!["resources"]!;
+        Assert.Equal(8, (int)resources["cpu"]!);
+        Assert.Equal("56Gi", (string?)resources["memory"]);
         Assert.Empty(snapshots.Gpu.OfType(ResourceTypes.Site));
         Assert.Empty(snapshots.Gpu.OfType(ResourceTypes.Plan));
     }
@@ -55,6 +58,7 @@ public sealed class HostingModeTests(Snapshots snapshots)
 
         Assert.Contains(profiles, profile => (string?)profile!["workloadProfileType"] == "Consumption-GPU-NC24-A100");
         Assert.Equal(24, (int)container["resources"]!["cpu"]!);
+        Assert.Equal("220Gi", (string?)container["resources"]!["memory"]);
     }
 
     [Fact]

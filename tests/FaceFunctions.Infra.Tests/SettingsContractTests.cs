@@ -17,7 +17,8 @@ public sealed class SettingsContractTests(Snapshots snapshots)
     public void AppSettingsAreExactlyTheOnesTheCodeReads(string mode)
     {
         // Flex takes the runtime from functionAppConfig; the container app also gets the Container Apps host settings.
-        var expected = SettingNames.App.Concat(SettingNames.Host).Concat(mode == "gpu" ? SettingNames.ContainerHost : []).ToList();
+        var expected = SettingNames.App.Concat(SettingNames.Host).Concat(SettingNames.HostConcurrency)
+            .Concat(mode == "gpu" ? SettingNames.ContainerHost : []).ToList();
         var names = AppSettings.Of(snapshots.Mode(mode), mode).Select(setting => setting.Name).ToList();
 
         var unset = expected.Except(names, StringComparer.Ordinal).ToList();
@@ -71,7 +72,8 @@ public sealed class SettingsContractTests(Snapshots snapshots)
         foreach (var name in new[]
                  {
                      SettingNames.MaxConcurrentDetections, SettingNames.CropSize, SettingNames.MinFaceSize,
-                     SettingNames.MaxBytes, SettingNames.MaxPixels,
+                     SettingNames.MaxBytes, SettingNames.MaxPixels, SettingNames.MaxJpegScans, SettingNames.MinBytesPerMegapixel,
+                     SettingNames.MemoryBudgetMegabytes,
                  })
         {
             Assert.True(long.TryParse(AppSettings.ValueOf(settings, name), out var value) && value > 0, $"{name} is not a positive integer.");
@@ -89,6 +91,8 @@ public sealed class SettingsContractTests(Snapshots snapshots)
         Assert.Equal(defaults.Detection.MinFaceSize.ToString(CultureInfo.InvariantCulture), AppSettings.ValueOf(settings, SettingNames.MinFaceSize));
         Assert.Equal(defaults.Limits.MaxBytes.ToString(CultureInfo.InvariantCulture), AppSettings.ValueOf(settings, SettingNames.MaxBytes));
         Assert.Equal(defaults.Limits.MaxPixels.ToString(CultureInfo.InvariantCulture), AppSettings.ValueOf(settings, SettingNames.MaxPixels));
+        Assert.Equal(defaults.Limits.MaxJpegScans.ToString(CultureInfo.InvariantCulture), AppSettings.ValueOf(settings, SettingNames.MaxJpegScans));
+        Assert.Equal(defaults.Limits.MinBytesPerMegapixel.ToString(CultureInfo.InvariantCulture), AppSettings.ValueOf(settings, SettingNames.MinBytesPerMegapixel));
     }
 
     [Theory]

@@ -16,6 +16,21 @@ public sealed class Snapshots
         ["GPU_PROFILE_TYPE"] = "Consumption-GPU-NC24-A100",
     }));
 
+    /// <summary>flex with the knobs turned: 8 detections at once, 4,096 MB instances.</summary>
+    private readonly Lazy<DeploymentSnapshot> flexCustom = new(() => DeploymentSnapshot.OfMain(new Dictionary<string, string>
+    {
+        ["MAX_CONCURRENT_DETECTIONS"] = "8",
+        ["FLEX_INSTANCE_MEMORY_MB"] = "4096",
+    }));
+
+    /// <summary>gpu with the knobs turned: 3 detections at once, a memory budget given explicitly.</summary>
+    private readonly Lazy<DeploymentSnapshot> gpuCustom = new(() => DeploymentSnapshot.OfMain(new Dictionary<string, string>
+    {
+        ["HOSTING_MODE"] = "gpu",
+        ["MAX_CONCURRENT_DETECTIONS"] = "3",
+        ["MEMORY_BUDGET_MEGABYTES"] = "20000",
+    }));
+
     private readonly Lazy<DeploymentSnapshot> eventGridSubscription = new(() => DeploymentSnapshot.OfResourceGroupTemplate(
         "modules/eventgrid-subscription.bicep",
         """
@@ -42,6 +57,10 @@ public sealed class Snapshots
     internal DeploymentSnapshot Gpu => gpu.Value;
 
     internal DeploymentSnapshot GpuA100 => gpuA100.Value;
+
+    internal DeploymentSnapshot FlexCustom => flexCustom.Value;
+
+    internal DeploymentSnapshot GpuCustom => gpuCustom.Value;
 
     internal DeploymentSnapshot EventGridSubscription => eventGridSubscription.Value;
 

@@ -32,6 +32,20 @@ public static class SettingNames
 
     public const string MaxBytes = "ImageLimits__MaxBytes";
     public const string MaxPixels = "ImageLimits__MaxPixels";
+    public const string MaxJpegScans = "ImageLimits__MaxJpegScans";
+    public const string MinBytesPerMegapixel = "ImageLimits__MinBytesPerMegapixel";
+
+    /// <summary>Decoded-photo memory one worker process may hold, in MB; the templates give 75 % of the instance's memory.</summary>
+    public const string MemoryBudgetMegabytes = "ImageLimits__MemoryBudgetMegabytes";
+
+    /// <summary>Blob-triggered invocations one instance runs at once (host.json extensions.blobs.maxDegreeOfParallelism).</summary>
+    public const string HostBlobParallelism = "AzureFunctionsJobHost__extensions__blobs__maxDegreeOfParallelism";
+
+    /// <summary>Messages a queue function fetches at a time (host.json extensions.queues.batchSize).</summary>
+    public const string HostQueueBatchSize = "AzureFunctionsJobHost__extensions__queues__batchSize";
+
+    /// <summary>Messages still running when a queue function fetches the next batch (host.json extensions.queues.newBatchThreshold).</summary>
+    public const string HostQueueNewBatchThreshold = "AzureFunctionsJobHost__extensions__queues__newBatchThreshold";
 
     /// <summary>The settings our own options classes bind.</summary>
     public static IReadOnlyList<string> App { get; } =
@@ -39,7 +53,7 @@ public static class SettingNames
         PhotosContainer, DetectionsContainer, FacesContainer, AnnotatedContainer, AnonymizedContainer,
         WriteAnnotated, WriteAnonymized, MaxConcurrentDetections, CropSize, ScanSchedule,
         ExecutionProvider, MinFaceSize,
-        MaxBytes, MaxPixels,
+        MaxBytes, MaxPixels, MaxJpegScans, MinBytesPerMegapixel, MemoryBudgetMegabytes,
     ];
 
     /// <summary>
@@ -61,6 +75,15 @@ public static class SettingNames
         "APPLICATIONINSIGHTS_CONNECTION_STRING",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
     ];
+
+    /// <summary>
+    /// How many invocations the Functions host starts at once per instance, derived by the templates from
+    /// <see cref="MaxConcurrentDetections"/> (N): N blob-triggered invocations, and per queue function a batch size and
+    /// new-batch threshold that add up to N (the queue extension runs at most their sum). They override host.json, whose
+    /// values are those of the default N = 2 for local runs; docs/deploy.md ("One knob for per-instance parallelism") has
+    /// the arithmetic and its sources.
+    /// </summary>
+    public static IReadOnlyList<string> HostConcurrency { get; } = [HostBlobParallelism, HostQueueBatchSize, HostQueueNewBatchThreshold];
 
     /// <summary>
     /// Host settings only the Container Apps (gpu) hosting mode sets, each with its reason in

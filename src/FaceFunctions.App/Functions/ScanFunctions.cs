@@ -14,7 +14,8 @@ namespace FaceFunctions.App.Functions;
 /// <summary>
 /// Bulk detection: scans of the photos container, started by a schedule or on demand, listed step by step
 /// through the scan-steps queue, detected photo by photo through the scan-photos queue. The Functions host
-/// scales the queue consumers out across instances; host.json's queues section bounds what one instance takes.
+/// scales the queue consumers out across instances; host.json's queues section bounds what one instance takes (in Azure
+/// overridden by settings derived from FaceFunctions__MaxConcurrentDetections, docs/deploy.md).
 /// Poison messages (after maxDequeueCount attempts) land in scan-steps-poison and scan-photos-poison.
 /// </summary>
 public sealed class ScanFunctions(ScanService scans, PhotoProcessor processor, BlobServiceClient blobs, IOptions<FaceFunctionsOptions> options)

@@ -45,7 +45,9 @@ public sealed partial class PhotoProcessor : IDisposable
 
     /// <summary>
     /// Caps detections per instance: the blob extension and the host may hand us many events at once, and each
-    /// detection holds a decoded photo and its crops in memory until they are stored.
+    /// detection holds a decoded photo and its crops in memory until they are stored. The host starts as many
+    /// invocations per trigger as this cap, so where one host runs the blob and the queue triggers together (a GPU
+    /// replica, Core Tools) up to as many again wait here; a waiting invocation holds no photo bytes yet.
     /// </summary>
     private readonly SemaphoreSlim _gate;
 

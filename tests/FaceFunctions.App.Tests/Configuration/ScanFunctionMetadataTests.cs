@@ -39,14 +39,11 @@ public sealed class ScanFunctionMetadataTests
     }
 
     [Fact]
-    public void Host_json_lets_one_instance_take_no_more_queued_photos_than_the_default_detection_cap()
+    public void Host_json_retries_a_failing_message_a_few_times_and_reads_base64()
     {
         using var host = JsonDocument.Parse(File.ReadAllText(AppBuildOutput.Of("host.json")));
         var queues = host.RootElement.GetProperty("extensions").GetProperty("queues");
 
-        // The queue extension runs at most batchSize + newBatchThreshold messages of one function per instance.
-        var perInstance = queues.GetProperty("batchSize").GetInt32() + queues.GetProperty("newBatchThreshold").GetInt32();
-        Assert.Equal(new FaceFunctionsOptions().MaxConcurrentDetections, perInstance);
         Assert.InRange(queues.GetProperty("maxDequeueCount").GetInt32(), 2, 10);
         Assert.Equal("base64", queues.GetProperty("messageEncoding").GetString());
     }

@@ -58,6 +58,10 @@ public sealed class SettingsValidationTests
     [InlineData(SettingNames.MaxPixels, "0")]
     [InlineData(SettingNames.MaxPixels, "600000000")] // once passed start-up and failed inside the pipeline
     [InlineData(SettingNames.MaxBytes, "2147483647")]
+    [InlineData(SettingNames.MaxJpegScans, "0")]
+    [InlineData(SettingNames.MaxJpegScans, "10001")]
+    [InlineData(SettingNames.MinBytesPerMegapixel, "-1")]
+    [InlineData(SettingNames.MinBytesPerMegapixel, "100001")]
     public async Task A_wrong_value_stops_the_start_and_is_named(string setting, string value)
     {
         var settings = SampleSettings();
@@ -93,12 +97,16 @@ public sealed class SettingsValidationTests
         settings[SettingNames.MaxBytes] = "2147483590";
         settings[SettingNames.CropSize] = "1024";
         settings[SettingNames.MinFaceSize] = "12";
+        settings[SettingNames.MaxJpegScans] = "10000";
+        settings[SettingNames.MinBytesPerMegapixel] = "0";
         using var host = Build(settings);
         await host.StartAsync();
 
         var options = ServiceRegistration.PipelineOptionsFrom(host.Services).Validate();
 
         Assert.Equal(536_870_911, options.Limits.MaxPixels);
+        Assert.Equal(10_000, options.Limits.MaxJpegScans);
+        Assert.Equal(0, options.Limits.MinBytesPerMegapixel);
         Assert.Equal(ExecutionProvider.Cpu, options.Inference.ExecutionProvider);
         await host.StopAsync();
     }
