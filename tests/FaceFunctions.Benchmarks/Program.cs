@@ -5,7 +5,8 @@ using BenchmarkDotNet.Running;
 // BenchmarkDotNet builds a separate project per run; the default two-minute limit is too short on a
 // shared two-core machine.
 // Two measurements that are not timings (docs/reliability.md): write the hostile-input files, and bytes per
-// megapixel of smooth pictures.
+// megapixel of smooth pictures. And one that times a whole path, not a kernel (docs/scale.md): photos per minute
+// through the scan's queues with in-process consumers.
 if (args is ["write-hostile", var directory])
 {
     return FaceFunctions.Benchmarks.HostileInputs.Write(directory);
@@ -14,6 +15,14 @@ if (args is ["write-hostile", var directory])
 if (args is ["bytes-per-megapixel"])
 {
     return FaceFunctions.Benchmarks.HostileInputs.BytesPerMegapixel();
+}
+
+if (args is ["queue-consumers", var consumers, var copies, .. var files])
+{
+    return await FaceFunctions.Benchmarks.QueueConsumers.RunAsync(
+        int.Parse(consumers, System.Globalization.CultureInfo.InvariantCulture),
+        int.Parse(copies, System.Globalization.CultureInfo.InvariantCulture),
+        files);
 }
 
 var config = ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(15));

@@ -175,6 +175,102 @@ public sealed class PhotoScannerTests(AzuriteFixture azurite, Pipelines pipeline
         Assert.True(total.Pages >= 13, $"200 photos in pages of 16 take 13 pages, counted {total.Pages}");
     }
 
+    [Fact]
+    public async Task Prune_removes_orphans_with_hashed_names_also_from_documents_older_than_the_recorded_photo_name()
+    {
+        var scenario = await ScanScenario.EmptyAsync(azurite.Server);
+        using var processor = scenario.Processor(pipelines.Current);
+        string[] kept = ["~raw/kept.png", "trip./kept.png", "plain/kept.png"];
+        string[] gone = ["~raw/gone.png", "trip./gone.png", "~old/gone.png", "~raw/astronaut.png"];
+        var seed = 0;
+        foreach (var name in kept.Concat(gone))
+        {
+            var photo = scenario.Photos.GetBlobClient(name);
+            await photo.UploadAsync(BinaryData.FromBytes(name == "~raw/astronaut.png" ? Pipelines.Astronaut() : Pipelines.SmallPhoto(++seed)));
+            await processor.ProcessAsync(photo, default);
+        }
+
+        // A document written before documents recorded their photo's name.
+        var old = scenario.Results.Detections.GetBlobClient(OutputNames.For("~old/gone.png").Document);
+        var metadata = (await old.GetPropertiesAsync()).Value.Metadata;
+        Assert.True(metadata.Remove(CommittedResult.PhotoNameKey));
+        await old.SetMetadataAsync(metadata);
+        foreach (var name in gone)
+        {
+            await scenario.Photos.GetBlobClient(name).DeleteAsync();
+        }
+
+        var before = await scenario.SnapshotAsync();
+        var orphanBlobs = before.Keys.Where(key => gone.Any(orphan => BelongsTo(scenario, key, orphan))).ToHashSet();
+        Assert.Contains(orphanBlobs, key => key.StartsWith($"{scenario.Names.Faces}/{OutputNames.For("~raw/astronaut.png").CropFolder}", StringComparison.Ordinal));
+
+        // Pages of one blob and steps of one page: the hashed documents' listing goes on over several steps.
+        var (_, total, steps) = await ScanInStepsAsync(scenario.Scanner(pipelines.Current, pageSize: 1), new ScanRequest(Prune: true), maxPages: 1);
+
+        Assert.Equal(gone.Length, total.Pruned);
+        Assert.True(steps > kept.Length + 1, $"expected the hashed documents' listing to span steps, took {steps}");
+        Assert.Equal(before.Where(blob => !orphanBlobs.Contains(blob.Key)), await scenario.SnapshotAsync());
+
+        // A scan under a prefix prunes only orphans under it.
+        await scenario.Photos.GetBlobClient("~raw/kept.png").DeleteAsync();
+        await scenario.Photos.GetBlobClient("trip./kept.png").DeleteAsync();
+        var (_, prefixed, _) = await ScanInStepsAsync(scenario.Scanner(pipelines.Current), new ScanRequest(Prefix: "~raw/", Prune: true), maxPages: 10);
+        Assert.Equal(1, prefixed.Pruned);
+        Assert.False(await scenario.Results.Detections.GetBlobClient(OutputNames.For("~raw/kept.png").Document).ExistsAsync());
+        Assert.True(await scenario.Results.Detections.GetBlobClient(OutputNames.For("trip./kept.png").Document).ExistsAsync());
+    }
+
+    [Fact]
+    public async Task An_orphan_whose_document_lists_after_the_step_that_passed_its_photo_name_is_pruned_by_the_same_scan()
+    {
+        // Photo order: "img.png" < "img.png-1.png" < "img.png-2.png" < "z.png"; document order puts "img.png.json"
+        // after "img.png-2.png.json". In pages of two, the first step decides "img.png-1.png" and "img.png-2.png"
+        // and reads the documents through "img.png-2.png.json": the orphan "img.png", whose name it has passed,
+        // lists only in the next step's page of documents.
+        var scenario = await ScanScenario.EmptyAsync(azurite.Server);
+        using var processor = scenario.Processor(pipelines.Current);
+        var seed = 0;
+        foreach (var name in new[] { "img.png", "img.png-1.png", "img.png-2.png", "z.png" })
+        {
+            var photo = scenario.Photos.GetBlobClient(name);
+            await photo.UploadAsync(BinaryData.FromBytes(Pipelines.SmallPhoto(++seed)));
+            await processor.ProcessAsync(photo, default);
+        }
+
+        await scenario.Photos.GetBlobClient("img.png").DeleteAsync();
+        var before = await scenario.SnapshotAsync();
+
+        var (enqueued, total, steps) = await ScanInStepsAsync(scenario.Scanner(pipelines.Current, pageSize: 2), new ScanRequest(Prune: true), maxPages: 1);
+
+        Assert.Equal(2, steps);
+        Assert.Empty(enqueued);
+        Assert.Equal(new ScanCounts(2, 3, 3, 0, 1), total);
+        Assert.Equal(before.Where(blob => !BelongsTo(scenario, blob.Key, "img.png")), await scenario.SnapshotAsync());
+    }
+
+    /// <summary>A whole scan in steps of <paramref name="maxPages"/> pages, each checkpoint passed on as JSON (as the scan record keeps it).</summary>
+    private static async Task<(List<string> Enqueued, ScanCounts Total, int Steps)> ScanInStepsAsync(PhotoScanner scanner, ScanRequest request, int maxPages)
+    {
+        var enqueued = new List<string>();
+        var total = default(ScanCounts);
+        var checkpoint = ScanCheckpoint.Start;
+        for (var steps = 1; ; steps++)
+        {
+            var step = await scanner.RunAsync(request, checkpoint, maxPages, (names, _) =>
+            {
+                enqueued.AddRange(names);
+                return Task.CompletedTask;
+            }, default);
+            total += step.Counts;
+            if (step.Next is null)
+            {
+                return (enqueued, total, steps);
+            }
+
+            checkpoint = JsonSerializer.Deserialize<ScanCheckpoint>(JsonSerializer.Serialize(step.Next))!;
+        }
+    }
+
     private static bool BelongsTo(ScanScenario scenario, string key, string photo)
     {
         var names = OutputNames.For(photo);

@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using FaceFunctions.Detection.Documents;
+using FaceFunctions.Storage.Processing;
 using FaceFunctions.Storage.Results;
 using FaceFunctions.Storage.Scanning;
 using FaceFunctions.Tests.Shared.Azurite;
@@ -115,6 +117,45 @@ public sealed class ScanServiceTests(AzuriteFixture azurite, Pipelines pipelines
         Assert.Equal(5, (await service.GetAsync(record.Id, default))!.Counts.Enqueued);
     }
 
+    [Fact]
+    public async Task Completions_count_each_photo_once_under_duplicates_and_races_and_a_scans_counts_cost_a_fixed_number_of_reads()
+    {
+        var scenario = await ScanScenario.EmptyAsync(azurite.Server);
+        var requests = new RequestCounter();
+        var (service, _, _) = Service(scenario, pageSize: 8, pagesPerStep: 1, requests);
+        var record = await service.StartAsync(new ScanRequest(), "test", default);
+        var names = Enumerable.Range(0, 300).Select(i => $"many/{i:D3}.png").ToList();
+        var error = new DetectionDocument { Source = new SourceInfo { Name = "many" }, Error = new DocumentError("Corrupt", "The photo is not an image.") };
+        PhotoReport Written(int i) => new(PhotoOutcome.Processed, i % 10 == 0 ? error : new DetectionDocument { Source = new SourceInfo { Name = names[i] } });
+        PhotoMessage Message(int i) => new(record.Id, names[i]);
+
+        // A duplicate that found the result in place is counted before the invocation that wrote it: as completed,
+        // until the writer, who knows its result is an error document, moves it to failed. Two requests each.
+        var before = requests.Count;
+        for (var i = 0; i < 10; i++)
+        {
+            await service.CompleteAsync(Message(i), new PhotoReport(PhotoOutcome.AlreadyDone), default);
+        }
+
+        Assert.Equal(2 * 10, requests.Count - before);
+        Assert.Equal(new DetectionCounts(10, 0), (await service.GetAsync(record.Id, default))!.Detections);
+
+        // Then every photo's writer and two duplicates, in random order, sixteen at a time: shards race.
+        var random = new Random(300);
+        var deliveries = Enumerable.Range(0, names.Count)
+            .SelectMany(i => new[] { (i, Written(i)), (i, new PhotoReport(PhotoOutcome.AlreadyDone)), (i, new PhotoReport(PhotoOutcome.AlreadyDone)) })
+            .OrderBy(_ => random.Next())
+            .ToList();
+        await Parallel.ForEachAsync(deliveries, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (delivery, ct) =>
+            await service.CompleteAsync(Message(delivery.Item1), delivery.Item2, ct));
+
+        // Writers that counted after their duplicates leave the error documents' photos failed either way.
+        var reads = requests.Count;
+        var done = await service.GetAsync(record.Id, default);
+        Assert.Equal(ScanService.CounterShards, requests.Count - reads);
+        Assert.Equal(new DetectionCounts(270, 30), done!.Detections);
+    }
+
     private static async Task AssertOneCompleteResultAsync(ScanScenario scenario, string name)
     {
         var names = OutputNames.For(name);
@@ -135,14 +176,20 @@ public sealed class ScanServiceTests(AzuriteFixture azurite, Pipelines pipelines
         Assert.Equal(document.Error is null, await scenario.Results.Annotated.GetBlobClient(names.Annotated).ExistsAsync());
     }
 
-    private (ScanService Service, QueueClient Steps, QueueClient Photos) Service(ScanScenario scenario, int pageSize, int pagesPerStep)
+    private (ScanService Service, QueueClient Steps, QueueClient Photos) Service(ScanScenario scenario, int pageSize, int pagesPerStep, RequestCounter? tableRequests = null)
     {
         // Per-test queue and table names: the tests share one Azurite.
         var suffix = scenario.Names.Photos["photos-".Length..];
         var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         var steps = new QueueClient(azurite.Server.ConnectionString, $"steps-{suffix}", options);
         var photos = new QueueClient(azurite.Server.ConnectionString, $"photos-{suffix}", options);
-        var table = new TableClient(azurite.Server.ConnectionString, $"completions{suffix}");
+        var tableOptions = new TableClientOptions();
+        if (tableRequests is not null)
+        {
+            tableOptions.AddPolicy(tableRequests, HttpPipelinePosition.PerRetry);
+        }
+
+        var table = new TableClient(azurite.Server.ConnectionString, $"completions{suffix}", tableOptions);
         var service = new ScanService(
             scenario.Client.GetBlobContainerClient($"scans-{suffix}"),
             steps,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Azure;
 
 namespace FaceFunctions.Storage.Results;
@@ -14,6 +15,13 @@ public readonly record struct CommittedResult(ETag? DocumentETag, string? PhotoE
     public const string PhotoETagKey = "photoetag";
     public const string CropCountKey = "crops";
     public const string DetectorKey = "detector";
+
+    /// <summary>
+    /// The photo's name, on documents with hashed names only (a kept name is the document's own name): base64 of
+    /// its UTF-8 bytes, since metadata values must be ASCII. It lets a listing say whose a hashed document is
+    /// without downloading it (pruning of orphans with hashed names).
+    /// </summary>
+    public const string PhotoNameKey = "photoname";
 
     public static CommittedResult None => default;
 
@@ -38,12 +46,35 @@ public readonly record struct CommittedResult(ETag? DocumentETag, string? PhotoE
             metadata.TryGetValue(DetectorKey, out var detector) ? detector : null);
     }
 
-    public static Dictionary<string, string> Metadata(ETag photoETag, int cropCount, string detector) => new()
+    public static Dictionary<string, string> Metadata(OutputNames names, ETag photoETag, int cropCount, string detector)
     {
-        [PhotoETagKey] = photoETag.ToString(),
-        [CropCountKey] = cropCount.ToString(CultureInfo.InvariantCulture),
-        [DetectorKey] = detector,
-    };
+        ArgumentNullException.ThrowIfNull(names);
+        var metadata = new Dictionary<string, string>
+        {
+            [PhotoETagKey] = photoETag.ToString(),
+            [CropCountKey] = cropCount.ToString(CultureInfo.InvariantCulture),
+            [DetectorKey] = detector,
+        };
+        if (names.IsHashed)
+        {
+            metadata[PhotoNameKey] = Convert.ToBase64String(Encoding.UTF8.GetBytes(names.PhotoName));
+        }
+
+        return metadata;
+    }
+
+    /// <summary>The photo name a hashed document's metadata records (<see cref="PhotoNameKey"/>), or null: a document written before it was recorded, or a value that is not base64.</summary>
+    public static string? PhotoNameFrom(IDictionary<string, string> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        if (!metadata.TryGetValue(PhotoNameKey, out var encoded))
+        {
+            return null;
+        }
+
+        var bytes = new byte[encoded.Length];
+        return Convert.TryFromBase64String(encoded, bytes, out var length) ? Encoding.UTF8.GetString(bytes, 0, length) : null;
+    }
 }
 
 /// <summary>How a commit ended.</summary>

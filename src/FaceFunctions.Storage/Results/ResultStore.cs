@@ -88,7 +88,7 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
                     new BlobUploadOptions
                     {
                         HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                        Metadata = CommittedResult.Metadata(photo.ETag, output.Crops.Count, detector),
+                        Metadata = CommittedResult.Metadata(names, photo.ETag, output.Crops.Count, detector),
                         Conditions = previous.DocumentETag is { } documentETag
                             ? new BlobRequestConditions { IfMatch = documentETag }
                             : new BlobRequestConditions { IfNoneMatch = ETag.All },

@@ -8,8 +8,12 @@ namespace FaceFunctions.Storage.Scanning;
 /// <summary>
 /// The detections container's listing (documents with their metadata), read ahead page by page as the photos
 /// listing needs it, holding the documents whose photo has not come yet. It also knows where a later step must
-/// list again from: the page that brought the oldest document still held (documents already decided, up to
-/// <see cref="ScanCheckpoint.LastPhoto"/>, are skipped when that page is listed again).
+/// list again from: the page that brought the oldest document still held. When that page is listed again, a
+/// document is skipped only if it was read before (up to <see cref="ScanCheckpoint.DocumentsReadThrough"/>) and
+/// its photo name was decided (up to <see cref="ScanCheckpoint.LastPhoto"/>). A document read for the first time
+/// is kept even when its photo name lies before the checkpoint: document order is not photo order ("a.json" lists
+/// after "a-1.json", though photo "a" comes before "a-1"), so an orphan's document can list after the step that
+/// passed its photo name ended; the next page's orphans then include it.
 /// </summary>
 internal sealed class DocumentCursor : IAsyncDisposable
 {
@@ -18,6 +22,7 @@ internal sealed class DocumentCursor : IAsyncDisposable
     private readonly SortedDictionary<string, (CommittedResult Result, int Page)> _held = new(StringComparer.Ordinal);
     private readonly List<string?> _pageTokens = [];
     private readonly string? _skipThrough;
+    private readonly string? _readBefore;
     private readonly IAsyncEnumerator<Page<BlobItem>> _pages;
     private string? _highWater;
     private string? _nextToken;
@@ -26,6 +31,7 @@ internal sealed class DocumentCursor : IAsyncDisposable
     public DocumentCursor(BlobContainerClient detections, string? prefix, ScanCheckpoint from, int pageSize, CancellationToken cancellationToken)
     {
         _skipThrough = from.LastPhoto;
+        _readBefore = from.DocumentsReadThrough;
         _ended = from.DocumentsDone;
         _nextToken = from.DocumentToken;
         _pages = detections.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix, Traits = BlobTraits.Metadata })
@@ -38,6 +44,9 @@ internal sealed class DocumentCursor : IAsyncDisposable
 
     /// <summary>The listing had ended and nothing is held: no later photo has a document.</summary>
     public bool ResumeFromEnd => _ended && _held.Count == 0;
+
+    /// <summary>The last document name read, by this step or an earlier one (null: none yet).</summary>
+    public string? ReadThrough => _readBefore is null || (_highWater is not null && string.CompareOrdinal(_highWater, _readBefore) > 0) ? _highWater : _readBefore;
 
     /// <summary>Reads pages until the listing has passed <paramref name="bound"/> (or ended).</summary>
     public async Task ReadThroughAsync(string bound)
@@ -107,8 +116,10 @@ internal sealed class DocumentCursor : IAsyncDisposable
             }
 
             var photo = item.Name[..^DocumentSuffix.Length];
-            if (_skipThrough is not null && string.CompareOrdinal(photo, _skipThrough) <= 0)
+            if (_readBefore is not null && string.CompareOrdinal(item.Name, _readBefore) <= 0
+                && _skipThrough is not null && string.CompareOrdinal(photo, _skipThrough) <= 0)
             {
+                // Read and decided by an earlier step.
                 continue;
             }
 

@@ -15,7 +15,8 @@ namespace FaceFunctions.Storage.Scanning;
 /// order. So documents are read ahead until the listing has passed every document the current photo page can
 /// have, and kept in a small buffer keyed by photo name until their photo comes (or has certainly not come: an
 /// orphan). Photos with hashed output names (<see cref="OutputNames.IsHashed"/>, rare: over-long or odd names)
-/// have no name order at all; their documents are read one by one.
+/// have no name order at all; their documents are read one by one, and with prune, the hashed documents are
+/// listed on their own once every photo is listed (<see cref="OrphanPruner.PruneHashedAsync"/>).
 /// <para>
 /// The decisions are hints, never the last word: a photo enqueued needlessly is found up to date by the
 /// processor, and an orphan is deleted only after checking, at delete time, that its photo is absent
@@ -37,7 +38,8 @@ public sealed partial class PhotoScanner(
     private const string DocumentSuffix = ".json";
 
     /// <summary>
-    /// Scans from <paramref name="from"/> for at most <paramref name="maxPages"/> photo pages. Each page's photos
+    /// Scans from <paramref name="from"/> for at most <paramref name="maxPages"/> pages: photo pages, then, with
+    /// prune, pages of the hashed documents (the step that ends the photo listing lists at least one). Each page's photos
     /// that need work go to <paramref name="enqueue"/> before the checkpoint moves past them, so a step that dies
     /// anywhere is redone from its checkpoint and no photo is lost (some may be enqueued twice).
     /// <paramref name="onPage"/> sees each page's counts as it is done (a progress display).
@@ -55,40 +57,57 @@ public sealed partial class PhotoScanner(
         ArgumentNullException.ThrowIfNull(enqueue);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPages, 1);
 
-        var documents = new DocumentCursor(results.Detections, request.Prefix, from, pageSize, cancellationToken);
-        await using (documents)
+        var counts = default(ScanCounts);
+        if (!from.PhotosDone)
         {
-            var counts = default(ScanCounts);
-            var lastPhoto = from.LastPhoto;
-            await foreach (var page in photos.GetBlobsAsync(new GetBlobsOptions { Prefix = request.Prefix }, cancellationToken)
-                               .AsPages(from.PhotoToken, pageSize)
-                               .WithCancellation(cancellationToken))
+            var documents = new DocumentCursor(results.Detections, request.Prefix, from, pageSize, cancellationToken);
+            await using (documents)
             {
-                var (pageCounts, last) = await DecidePageAsync(request, page.Values, documents, enqueue, cancellationToken);
-                counts += pageCounts;
-                onPage?.Invoke(pageCounts);
-                lastPhoto = last ?? lastPhoto;
-                if (string.IsNullOrEmpty(page.ContinuationToken))
+                var lastPhoto = from.LastPhoto;
+                await foreach (var page in photos.GetBlobsAsync(new GetBlobsOptions { Prefix = request.Prefix }, cancellationToken)
+                                   .AsPages(from.PhotoToken, pageSize)
+                                   .WithCancellation(cancellationToken))
                 {
-                    break;
+                    var (pageCounts, last) = await DecidePageAsync(request, page.Values, documents, enqueue, cancellationToken);
+                    counts += pageCounts;
+                    onPage?.Invoke(pageCounts);
+                    lastPhoto = last ?? lastPhoto;
+                    if (string.IsNullOrEmpty(page.ContinuationToken))
+                    {
+                        break;
+                    }
+
+                    if (counts.Pages >= maxPages)
+                    {
+                        return new ScanStep(counts, new ScanCheckpoint(page.ContinuationToken, documents.ResumeToken, lastPhoto, documents.ResumeFromEnd, documents.ReadThrough));
+                    }
                 }
 
-                if (counts.Pages >= maxPages)
+                // Every photo is listed: whatever documents remain have no photo.
+                if (request.Prune)
                 {
-                    return new ScanStep(counts, new ScanCheckpoint(page.ContinuationToken, documents.ResumeToken, lastPhoto, documents.ResumeFromEnd));
+                    await documents.ReadToEndAsync();
+                    counts += new ScanCounts(0, 0, 0, 0, await PruneAsync(documents.TakeUpTo(null), cancellationToken));
                 }
-            }
-
-            // Every photo is listed: whatever documents remain have no photo.
-            if (request.Prune)
-            {
-                await documents.ReadToEndAsync();
-                counts += new ScanCounts(0, 0, 0, 0, await PruneAsync(documents.TakeUpTo(null), cancellationToken));
             }
 
             LogFinished(logger, photos.Name, request.Prefix ?? string.Empty, counts.Listed, counts.Enqueued);
-            return new ScanStep(counts, null);
         }
+
+        if (request.Prune)
+        {
+            // Results with hashed names sit apart from the photo order; their own listing finds the orphans among
+            // them, as many pages as this step has left (at least one, so every step makes progress).
+            var pages = from.PhotosDone ? maxPages : (int)Math.Max(1, maxPages - counts.Pages);
+            var (pruned, next) = await pruner.PruneHashedAsync(request.Prefix, from.HashedToken, pages, pageSize, cancellationToken);
+            counts += new ScanCounts(0, 0, 0, 0, pruned);
+            if (next is not null)
+            {
+                return new ScanStep(counts, ScanCheckpoint.PruningHashed(next));
+            }
+        }
+
+        return new ScanStep(counts, null);
     }
 
     /// <summary>Whether a photo with <paramref name="photoETag"/> needs work, given what the detections container holds for it.</summary>
@@ -160,7 +179,7 @@ public sealed partial class PhotoScanner(
         long pruned = 0;
         await Parallel.ForEachAsync(
             orphans,
-            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = OrphanPruner.ParallelPrunes, CancellationToken = cancellationToken },
             async (orphan, ct) =>
             {
                 if (await pruner.PruneAsync(orphan.Photo, orphan.Result, ct))

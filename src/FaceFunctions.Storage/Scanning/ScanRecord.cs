@@ -4,7 +4,7 @@ namespace FaceFunctions.Storage.Scanning;
 
 /// <summary>
 /// One scan as GET /api/scans/{id} reports it: stored as JSON in the scans container, rewritten (conditionally)
-/// by each step of the listing; <see cref="Detections"/> is counted from the completion log when read.
+/// by each step of the listing; <see cref="Detections"/> is added up from the completion counters when read.
 /// </summary>
 public sealed record ScanRecord
 {
@@ -42,7 +42,10 @@ public sealed record ScanRecord
 }
 
 /// <summary>Photos the queue consumers have finished for a scan: results stored (or found current), or an error document.</summary>
-public readonly record struct DetectionCounts(long Completed, long Failed);
+public readonly record struct DetectionCounts(long Completed, long Failed)
+{
+    public static DetectionCounts operator +(DetectionCounts a, DetectionCounts b) => new(a.Completed + b.Completed, a.Failed + b.Failed);
+}
 
 /// <summary>Continue the listing of scan <paramref name="ScanId"/> with step <paramref name="Step"/>.</summary>
 public sealed record ScanStepMessage(string ScanId, int Step);

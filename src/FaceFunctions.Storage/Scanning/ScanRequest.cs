@@ -24,12 +24,26 @@ public enum ScanDecision
 
 /// <summary>
 /// Where a scan stands between invocations: the photo listing's continuation token, the detections listing's
-/// token to resume from, and the last photo name already decided (results listed again up to it are ignored).
-/// <see cref="DocumentsDone"/> says the detections listing had ended: no later photo has a result.
+/// token to resume from, and the last photo name already decided. <see cref="DocumentsDone"/> says the
+/// detections listing had ended: no later photo has a result. <see cref="DocumentsReadThrough"/> is the last
+/// document name the listing had read: a result listed again is skipped only when it was read before and its
+/// photo was decided, so a document that lists late (after the checkpoint) but belongs to an earlier photo name
+/// is still seen, and pruned in this scan. <see cref="PhotosDone"/> says the photo listing is complete and the
+/// scan is pruning results with hashed names, from <see cref="HashedToken"/>.
 /// </summary>
-public sealed record ScanCheckpoint(string? PhotoToken, string? DocumentToken, string? LastPhoto, bool DocumentsDone = false)
+public sealed record ScanCheckpoint(
+    string? PhotoToken,
+    string? DocumentToken,
+    string? LastPhoto,
+    bool DocumentsDone = false,
+    string? DocumentsReadThrough = null,
+    bool PhotosDone = false,
+    string? HashedToken = null)
 {
     public static ScanCheckpoint Start { get; } = new(null, null, null);
+
+    /// <summary>Every photo is listed; the hashed results' listing goes on from <paramref name="token"/>.</summary>
+    public static ScanCheckpoint PruningHashed(string token) => new(null, null, null, DocumentsDone: true, PhotosDone: true, HashedToken: token);
 }
 
 /// <summary>What a scan (or one step of it) found and did.</summary>
