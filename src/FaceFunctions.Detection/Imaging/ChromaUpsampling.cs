@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.PixelFormats;
@@ -19,12 +18,13 @@ namespace FaceFunctions.Detection.Imaging;
 /// <remarks>
 /// One pass over the photo: the colour of block row k + 1 is read before pixel rows 2k and 2k + 1 are rewritten,
 /// so only three block rows are ever held and every pixel row is touched while it is still in cache. Large photos
-/// are cut into one band of rows per core. Where the CPU
-/// has AVX-512 VBMI (one byte permute turns 16 interleaved RGB pixels into planes and back), 16 pixels go at once;
-/// elsewhere, and for the pixels left at the end of a row, the same arithmetic runs one pixel at a time. Both do
-/// exactly the float operations of the plain version in the same order (no fused multiply-adds; float-to-int
-/// conversion rounding to nearest even, as MathF.Round does), so the output is bit-identical to it
-/// (ChromaUpsamplingTests compare it with the plain version kept in the tests). The per-row and per-pixel methods
+/// are cut into one band of rows per core. The bulk of each row goes 16 pixels at a time where the CPU has the
+/// vector instructions (<see cref="ChromaKernel"/>: AVX-512 VBMI, where one byte permute turns 16 interleaved RGB
+/// pixels into planes and back, or else AVX2, with byte shuffles within 128-bit halves); the pixels left at the end
+/// of a row, and whole rows on other CPUs, run the same arithmetic one pixel at a time. All do exactly the float
+/// operations of the plain version in the same order (no fused multiply-adds; float-to-int conversion rounding to
+/// nearest even, as MathF.Round does), so the output is bit-identical to it (ChromaUpsamplingTests compare every
+/// kernel the CPU runs with the plain version kept in the tests). The per-row and per-pixel methods
 /// are compiled fully optimised at once: the first photo of a process would otherwise run them as unoptimised
 /// tier-0 code, since a photo takes less time than the runtime waits before re-compiling hot methods.
 /// </remarks>
@@ -59,8 +59,44 @@ internal static class ChromaUpsampling
     /// </summary>
     internal const int ParallelPixels = 1 << 19;
 
+    /// <summary>The fastest kernel this CPU runs natively: the one the loader uses.</summary>
+    public static ChromaKernel Fastest { get; } =
+        Avx512ChromaRows.IsSupported ? ChromaKernel.Avx512Vbmi : Avx2ChromaRows.IsSupported ? ChromaKernel.Avx2 : ChromaKernel.Scalar;
+
+    /// <summary>Whether this CPU runs <paramref name="kernel"/> natively.</summary>
+    public static bool Runs(ChromaKernel kernel) => kernel switch
+    {
+        ChromaKernel.Avx512Vbmi => Avx512ChromaRows.IsSupported,
+        ChromaKernel.Avx2 => Avx2ChromaRows.IsSupported,
+        _ => kernel == ChromaKernel.Scalar,
+    };
+
     /// <summary>Re-upsamples the colour of a 4:2:0 JPEG decoded by ImageSharp the way libjpeg does.</summary>
-    public static void ApplyLibjpegFancyUpsampling(Image<Rgb24> image)
+    public static void ApplyLibjpegFancyUpsampling(Image<Rgb24> image) => ApplyLibjpegFancyUpsampling(image, Fastest);
+
+    /// <summary><see cref="ApplyLibjpegFancyUpsampling(Image{Rgb24})"/> with the given kernel, which the CPU must run.</summary>
+    public static void ApplyLibjpegFancyUpsampling(Image<Rgb24> image, ChromaKernel kernel)
+    {
+        if (!Runs(kernel))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kernel), kernel, "This CPU does not run that kernel natively.");
+        }
+
+        switch (kernel)
+        {
+            case ChromaKernel.Avx512Vbmi:
+                Apply(image, new Avx512ChromaRows());
+                break;
+            case ChromaKernel.Avx2:
+                Apply(image, new Avx2ChromaRows());
+                break;
+            default:
+                Apply(image, new ScalarChromaRows());
+                break;
+        }
+    }
+
+    private static void Apply(Image<Rgb24> image, IChromaRows rows)
     {
         int halfHeight = (image.Height + 1) / 2;
         int count = (long)image.Width * image.Height >= ParallelPixels ? Math.Clamp(halfHeight / 2, 1, Environment.ProcessorCount) : 1;
@@ -69,7 +105,7 @@ internal static class ChromaUpsampling
         {
             for (int b = 0; b < count; b++)
             {
-                bands[b] = new Band(image, halfHeight * b / count, halfHeight * (b + 1) / count);
+                bands[b] = new Band(image, halfHeight * b / count, halfHeight * (b + 1) / count, rows);
             }
 
             // The block rows a band shares with its neighbours are read before any band rewrites a pixel.
@@ -98,10 +134,9 @@ internal static class ChromaUpsampling
 
     /// <summary>The colour of each 2×2 block of two pixel rows (<paramref name="bottom"/> empty past the last row), averaged over its pixels (they agree to within rounding).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ReadBlockRow(ReadOnlySpan<Rgb24> top, ReadOnlySpan<Rgb24> bottom, in RgbPlanes planes, Span<int> cb, Span<int> cr)
+    private static void ReadBlockRow(ReadOnlySpan<Rgb24> top, ReadOnlySpan<Rgb24> bottom, IChromaRows rows, Span<int> cb, Span<int> cr)
     {
-        int bx = RgbPlanes.IsSupported ? ReadBlocks16(top, bottom, planes, cb, cr) : 0;
-        for (; bx < cb.Length; bx++)
+        for (int bx = rows.ReadBlocks(top, bottom, cb, cr); bx < cb.Length; bx++)
         {
             float cbSum = 0, crSum = 0;
             int count = 0;
@@ -124,50 +159,14 @@ internal static class ChromaUpsampling
         }
     }
 
-    /// <summary>
-    /// <see cref="ReadBlockRow"/> for the first 8·n blocks of a row, 16 pixels at a time; returns how many blocks it did.
-    /// The planes come as [8 even pixels, 8 odd pixels], so the lower and upper halves are the two columns of 8 blocks,
-    /// summed in the scalar loop's order: top left, top right, bottom left, bottom right.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int ReadBlocks16(ReadOnlySpan<Rgb24> top, ReadOnlySpan<Rgb24> bottom, in RgbPlanes planes, Span<int> cb, Span<int> cr)
-    {
-        bool twoRows = !bottom.IsEmpty;
-        // Dividing by 4 or 2 and multiplying by 1/4 or 1/2 give the same float exactly (powers of two); the multiply is cheaper.
-        var reciprocal = Vector256.Create(twoRows ? 0.25f : 0.5f);
-        int chunks = top.Length / 16;
-        for (int c = 0; c < chunks; c++)
-        {
-            planes.Load(top, 16 * c, out var r, out var g, out var b);
-            Vector512<float> cbPixels = CbOf(r, g, b), crPixels = CrOf(r, g, b);
-            Vector256<float> cbSum = cbPixels.GetLower() + cbPixels.GetUpper();
-            Vector256<float> crSum = crPixels.GetLower() + crPixels.GetUpper();
-            if (twoRows)
-            {
-                planes.Load(bottom, 16 * c, out r, out g, out b);
-                cbPixels = CbOf(r, g, b);
-                crPixels = CrOf(r, g, b);
-                cbSum = cbSum + cbPixels.GetLower() + cbPixels.GetUpper();
-                crSum = crSum + crPixels.GetLower() + crPixels.GetUpper();
-            }
-
-            // vcvtps2dq rounds with the current mode, round-to-nearest-even: MathF.Round's.
-            Avx.ConvertToVector256Int32(cbSum * reciprocal).StoreUnsafe(ref MemoryMarshal.GetReference(cb), (nuint)(8 * c));
-            Avx.ConvertToVector256Int32(crSum * reciprocal).StoreUnsafe(ref MemoryMarshal.GetReference(cr), (nuint)(8 * c));
-        }
-
-        return 8 * chunks;
-    }
-
     /// <summary>Rewrites one pixel row with the colour interpolated from two block rows (the nearer weighs 3/4).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteRow(
-        Span<Rgb24> row, in RgbPlanes planes, ReadOnlySpan<int> cbNear, ReadOnlySpan<int> cbFar, ReadOnlySpan<int> crNear, ReadOnlySpan<int> crFar, Span<int> cbSums, Span<int> crSums)
+        Span<Rgb24> row, IChromaRows rows, ReadOnlySpan<int> cbNear, ReadOnlySpan<int> cbFar, ReadOnlySpan<int> crNear, ReadOnlySpan<int> crFar, Span<int> cbSums, Span<int> crSums)
     {
         VerticalSums(cbNear, cbFar, cbSums);
         VerticalSums(crNear, crFar, crSums);
-        int x = RgbPlanes.IsSupported ? WritePixels16(row, planes, cbSums, crSums) : 0;
-        for (; x < row.Length; x++)
+        for (int x = rows.WritePixels(row, cbSums, crSums); x < row.Length; x++)
         {
             var p = row[x];
             float luma = (0.299f * p.R) + (0.587f * p.G) + (0.114f * p.B);
@@ -210,52 +209,19 @@ internal static class ChromaUpsampling
         return x % 2 == 0 ? ((padded[bx] * 3) + padded[bx - 1] + 8) >> 4 : ((padded[bx] * 3) + padded[bx + 1] + 7) >> 4;
     }
 
-    /// <summary><see cref="WriteRow"/> for the first 16·n pixels of a row; returns how many pixels it did.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int WritePixels16(Span<Rgb24> row, in RgbPlanes planes, ReadOnlySpan<int> cbSums, ReadOnlySpan<int> crSums)
-    {
-        var offset = Vector512.Create(128f);
-        int chunks = row.Length / 16;
-        for (int c = 0; c < chunks; c++)
-        {
-            // In plane order: the 8 even pixels' samples, then the 8 odd pixels'.
-            Vector512<float> b = Vector512.ConvertToSingle(Horizontal8(cbSums, 8 * c)) - offset;
-            Vector512<float> r = Vector512.ConvertToSingle(Horizontal8(crSums, 8 * c)) - offset;
-            planes.Load(row, 16 * c, out var red, out var green, out var blue);
-            Vector512<float> luma = (0.299f * red) + (0.587f * green) + (0.114f * blue);
-            planes.Store(
-                row,
-                16 * c,
-                luma + (1.402f * r),
-                luma - (0.344136f * b) - (0.714136f * r),
-                luma + (1.772f * b));
-        }
-
-        return 16 * chunks;
-    }
-
-    /// <summary><see cref="Horizontal"/> for pixels 2·bx … 2·bx + 15, as [8 even pixels, 8 odd pixels].</summary>
+    /// <summary><see cref="Horizontal"/> for pixels 2·bx … 2·bx + 15: the 8 even pixels' samples and the 8 odd pixels'.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> Horizontal8(ReadOnlySpan<int> padded, int bx)
+    internal static void Horizontal8(ReadOnlySpan<int> padded, int bx, out Vector256<int> even, out Vector256<int> odd)
     {
         ref int start = ref MemoryMarshal.GetReference(padded);
         var centre = Vector256.LoadUnsafe(ref start, (nuint)(bx + 1)) * 3;
-        var even = (centre + Vector256.LoadUnsafe(ref start, (nuint)bx) + Vector256.Create(8)) >> 4;
-        var odd = (centre + Vector256.LoadUnsafe(ref start, (nuint)(bx + 2)) + Vector256.Create(7)) >> 4;
-        return Vector512.Create(even, odd);
+        even = (centre + Vector256.LoadUnsafe(ref start, (nuint)bx) + Vector256.Create(8)) >> 4;
+        odd = (centre + Vector256.LoadUnsafe(ref start, (nuint)(bx + 2)) + Vector256.Create(7)) >> 4;
     }
 
     private static float CbOf(Rgb24 p) => 128f - (0.168736f * p.R) - (0.331264f * p.G) + (0.5f * p.B);
 
     private static float CrOf(Rgb24 p) => 128f + (0.5f * p.R) - (0.418688f * p.G) - (0.081312f * p.B);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> CbOf(Vector512<float> r, Vector512<float> g, Vector512<float> b) =>
-        Vector512.Create(128f) - (0.168736f * r) - (0.331264f * g) + (0.5f * b);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> CrOf(Vector512<float> r, Vector512<float> g, Vector512<float> b) =>
-        Vector512.Create(128f) + (0.5f * r) - (0.418688f * g) - (0.081312f * b);
 
     private static byte ToByte(float value) => (byte)Math.Clamp((int)MathF.Round(value), 0, 255);
 
@@ -265,9 +231,8 @@ internal static class ChromaUpsampling
     /// it (the next band's first, read by <see cref="ReadEdges"/> before that band starts rewriting it), all in one
     /// rented array.
     /// </summary>
-    private sealed class Band(Image<Rgb24> image, int first, int end) : IDisposable
+    private sealed class Band(Image<Rgb24> image, int first, int end, IChromaRows rows) : IDisposable
     {
-        private readonly RgbPlanes _planes = new();
         private readonly int _halfWidth = (image.Width + 1) / 2;
         private readonly int _halfHeight = (image.Height + 1) / 2;
         private readonly int[] _buffer = ArrayPool<int>.Shared.Rent((10 * ((image.Width + 1) / 2)) + 4);
@@ -307,10 +272,10 @@ internal static class ChromaUpsampling
 
                 // Vertically, 3/4 of the nearer block row and 1/4 of the farther one (edges repeat).
                 int y = 2 * by, above = Math.Max(by - 1, 0), below = Math.Min(by + 1, _halfHeight - 1);
-                WriteRow(Row(y), _planes, Cb(by), Cb(above), Cr(by), Cr(above), cbSums, crSums);
+                WriteRow(Row(y), rows, Cb(by), Cb(above), Cr(by), Cr(above), cbSums, crSums);
                 if (y + 1 < image.Height)
                 {
-                    WriteRow(Row(y + 1), _planes, Cb(by), Cb(below), Cr(by), Cr(below), cbSums, crSums);
+                    WriteRow(Row(y + 1), rows, Cb(by), Cb(below), Cr(by), Cr(below), cbSums, crSums);
                 }
             }
         }
@@ -318,7 +283,7 @@ internal static class ChromaUpsampling
         public void Dispose() => ArrayPool<int>.Shared.Return(_buffer);
 
         private void ReadBlockRow(int by, Span<int> cb, Span<int> cr) =>
-            ChromaUpsampling.ReadBlockRow(Row(2 * by), (2 * by) + 1 < image.Height ? Row((2 * by) + 1) : default, _planes, cb, cr);
+            ChromaUpsampling.ReadBlockRow(Row(2 * by), (2 * by) + 1 < image.Height ? Row((2 * by) + 1) : default, rows, cb, cr);
 
         private Span<Rgb24> Row(int y) => image.DangerousGetPixelRowMemory(y).Span;
 

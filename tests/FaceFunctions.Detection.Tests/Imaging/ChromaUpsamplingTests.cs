@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics.X86;
 using FaceFunctions.Detection.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
@@ -37,22 +38,37 @@ public sealed class ChromaUpsamplingTests
         Assert.True(after < before * 0.95, $"mean difference to the photo: {after:F3} after, {before:F3} with repeated colour");
     }
 
-    [Theory]
-    [InlineData(1, 1)]
-    [InlineData(2, 2)]
-    [InlineData(3, 5)]
-    [InlineData(15, 7)]
-    [InlineData(16, 2)]
-    [InlineData(17, 3)]
-    [InlineData(33, 9)]
-    [InlineData(64, 64)]
-    [InlineData(101, 77)]
-    [InlineData(1001, 601)] // above ChromaUpsampling.ParallelPixels: bands upsampled in parallel
-    [InlineData(1280, 1023)]
-    public void Matches_the_scalar_version_bit_for_bit_on_any_pixels(int width, int height)
+    /// <summary>
+    /// Every size below on every kernel this CPU runs (an AVX-512 machine checks the AVX2 and scalar kernels too).
+    /// Random pixels reach every corner: colours that clamp at 0 and 255, rounding ties, odd edges, rows shorter than
+    /// one 16-pixel vector, vectors followed by a scalar tail, and the seams between parallel bands.
+    /// </summary>
+    public static TheoryData<int, int, string> SizesOnEveryKernel()
     {
-        // Random pixels reach every corner: colours that clamp at 0 and 255, rounding ties, odd edges, rows shorter
-        // than one 16-pixel vector, vectors followed by a scalar tail, and the seams between parallel bands.
+        (int Width, int Height)[] sizes =
+        [
+            (1, 1), (2, 2), (3, 5), (15, 7), (16, 2), (17, 3), (31, 4), (32, 3), (33, 9), (48, 5), (64, 64), (101, 77),
+            (1001, 601), // above ChromaUpsampling.ParallelPixels: bands upsampled in parallel
+            (1280, 1023),
+        ];
+        var data = new TheoryData<int, int, string>();
+        foreach (var kernel in KernelsThisCpuRuns())
+        {
+            foreach (var (width, height) in sizes)
+            {
+                data.Add(width, height, kernel.ToString());
+            }
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string> Kernels() => [.. KernelsThisCpuRuns().Select(kernel => kernel.ToString())];
+
+    [Theory]
+    [MemberData(nameof(SizesOnEveryKernel))]
+    public void Matches_the_scalar_version_bit_for_bit_on_any_pixels(int width, int height, string kernel)
+    {
         var random = new Random((width * 1000) + height);
         var pixels = new byte[width * height * 3];
         random.NextBytes(pixels);
@@ -60,13 +76,14 @@ public sealed class ChromaUpsamplingTests
         using var actual = expected.Clone();
 
         ScalarChromaUpsampling.Apply(expected);
-        ChromaUpsampling.ApplyLibjpegFancyUpsampling(actual);
+        ChromaUpsampling.ApplyLibjpegFancyUpsampling(actual, Enum.Parse<ChromaKernel>(kernel));
 
         AssertSamePixels(expected, actual);
     }
 
-    [Fact]
-    public void Matches_the_scalar_version_bit_for_bit_on_a_decoded_photo()
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Matches_the_scalar_version_bit_for_bit_on_a_decoded_photo(string kernel)
     {
         using var photo = Fixtures.Load(Fixtures.Astronaut);
         var jpeg = TestImages.Encode(photo, new JpegEncoder { Quality = 80, ColorType = JpegColorType.YCbCrRatio420 });
@@ -74,10 +91,32 @@ public sealed class ChromaUpsamplingTests
         using var actual = expected.Clone();
 
         ScalarChromaUpsampling.Apply(expected);
-        ChromaUpsampling.ApplyLibjpegFancyUpsampling(actual);
+        ChromaUpsampling.ApplyLibjpegFancyUpsampling(actual, Enum.Parse<ChromaKernel>(kernel));
 
         AssertSamePixels(expected, actual);
     }
+
+    [Fact]
+    public void The_loader_takes_the_fastest_kernel_the_cpu_runs()
+    {
+        // On a CPU with AVX2 (every x64 server of the last decade), the loader must not fall back to the scalar kernel.
+        var expected = Avx512Vbmi.IsSupported ? ChromaKernel.Avx512Vbmi : Avx2.IsSupported ? ChromaKernel.Avx2 : ChromaKernel.Scalar;
+
+        Assert.Equal(expected, ChromaUpsampling.Fastest);
+    }
+
+    [Fact]
+    public void A_kernel_the_cpu_lacks_is_refused()
+    {
+        using var image = new Image<Rgb24>(16, 2);
+
+        foreach (var kernel in Enum.GetValues<ChromaKernel>().Where(kernel => !ChromaUpsampling.Runs(kernel)))
+        {
+            Assert.Throws<ArgumentOutOfRangeException>(() => ChromaUpsampling.ApplyLibjpegFancyUpsampling(image, kernel));
+        }
+    }
+
+    private static IEnumerable<ChromaKernel> KernelsThisCpuRuns() => Enum.GetValues<ChromaKernel>().Where(ChromaUpsampling.Runs);
 
     private static void AssertSamePixels(Image<Rgb24> expected, Image<Rgb24> actual)
     {

@@ -9,14 +9,14 @@ namespace FaceFunctions.Detection.Imaging;
 /// <summary>
 /// Moves 16 interleaved <see cref="Rgb24"/> pixels (48 bytes) into three float vectors and back, each with one
 /// AVX-512 VBMI byte permute. The planes hold the even pixels in lanes 0–7 and the odd ones in lanes 8–15, the
-/// order in which 4:2:0 colour blocks pair them up (<see cref="ChromaUpsampling"/>).
+/// order in which 4:2:0 colour blocks pair them up (<see cref="Avx512ChromaRows"/>).
 /// </summary>
-internal readonly struct RgbPlanes
+internal readonly struct RgbPlanes512
 {
     private readonly Vector512<byte> _toPlanes;
     private readonly Vector512<byte> _toPixels;
 
-    public RgbPlanes()
+    public RgbPlanes512()
     {
         // Byte i of the planes: plane i / 16 (R, G, B, unused), pixel 2·(i % 16) or, from lane 8 on, the odd ones.
         Span<byte> toPlanes = stackalloc byte[64], toPixels = stackalloc byte[64];
