@@ -90,13 +90,14 @@ public sealed class MemoryAdmissionTests
         var plain = new OutputOptions();
         var previews = new OutputOptions { WriteAnnotated = true };
 
-        long small = PhotoMemoryEstimate.Bytes("jpeg", 24, 4000L * 3000, bytesHeld: 0, plain);
-        long large = PhotoMemoryEstimate.Bytes("jpeg", 24, 10_000L * 10_000, bytesHeld: 0, plain);
-        long held = PhotoMemoryEstimate.Bytes("jpeg", 24, 4000L * 3000, bytesHeld: 64 * MiB, plain);
+        long small = PhotoMemoryEstimate.Bytes("jpeg", 24, 1, 4000L * 3000, bytesHeld: 0, plain);
+        long large = PhotoMemoryEstimate.Bytes("jpeg", 24, 1, 10_000L * 10_000, bytesHeld: 0, plain);
+        long held = PhotoMemoryEstimate.Bytes("jpeg", 24, 1, 4000L * 3000, bytesHeld: 64 * MiB, plain);
 
         Assert.True(large > 8 * (small - PhotoMemoryEstimate.PerPhotoBytes));
         Assert.Equal(small + (64 * MiB), held);
-        Assert.True(PhotoMemoryEstimate.Bytes("jpeg", 24, 4000L * 3000, 0, previews) >= small);
+        Assert.True(PhotoMemoryEstimate.Bytes("jpeg", 24, 1, 4000L * 3000, 0, previews) > small);
+        Assert.True(PhotoMemoryEstimate.Bytes("jpeg", 24, 6, 4000L * 3000, 0, plain) > small);
     }
 
     [Theory]
@@ -116,7 +117,7 @@ public sealed class MemoryAdmissionTests
         long bytesHeld = (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)ImageLimits.DefaultMaxBytes + 1);
         var everything = new OutputOptions { WriteAnnotated = true, WriteAnonymized = true };
 
-        long need = PhotoMemoryEstimate.Bytes(format, bitsPerPixel, ImageLimits.DefaultMaxPixels, bytesHeld, everything);
+        long need = PhotoMemoryEstimate.Bytes(format, bitsPerPixel, orientation: 6, ImageLimits.DefaultMaxPixels, bytesHeld, everything);
 
         Assert.True(need <= ImageLimits.DefaultMemoryBudgetMegabytes * MiB, $"{need / MiB} MB");
     }
@@ -128,7 +129,7 @@ public sealed class MemoryAdmissionTests
     {
         long pixels = RestrictedConfiguration.LargestBufferBytes(ImageLimits.Default) / bytesPerPixel;
 
-        long need = PhotoMemoryEstimate.Bytes("png", bitsPerPixel, pixels, 64 * MiB, new OutputOptions { WriteAnnotated = true });
+        long need = PhotoMemoryEstimate.Bytes("png", bitsPerPixel, orientation: 6, pixels, 64 * MiB, new OutputOptions { WriteAnnotated = true });
 
         Assert.True(need <= ImageLimits.DefaultMemoryBudgetMegabytes * MiB, $"{need / MiB} MB");
     }
