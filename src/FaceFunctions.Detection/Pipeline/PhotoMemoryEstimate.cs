@@ -17,7 +17,7 @@ internal static class PhotoMemoryEstimate
     /// What a photo costs whatever its size: ONNX Runtime's activations for P-Net tiles and R-Net/O-Net batches, the
     /// pooled pixel memory ImageSharp keeps (64 MiB), the garbage collector's growth. Measured, the fitted lines of
     /// peak against pixels meet zero pixels 145–190 MiB above an idle process. Much of it is the process's rather than
-    /// each photo's (two 12-megapixel photos at once, with previews, peaked 98 MiB above one), so counting it per
+    /// each photo's (two 12-megapixel photos at once, with previews, peaked 88 MiB above one), so counting it per
     /// photo is on the safe side; 224 leaves every measured photo at least 40 MiB of margin.
     /// </summary>
     internal const long PerPhotoBytes = 224 * MiB;
