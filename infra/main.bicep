@@ -49,7 +49,7 @@ param writeAnonymized bool = false
 @description('Detections run at once per instance (1-256); bounds memory. The host\'s blob and queue parallelism are derived from it. Empty: 2 on flex, 8 on a GPU.')
 param maxConcurrentDetections string = ''
 
-@description('Decoded-photo memory one worker process may hold, in MB. Empty: 75 % of the instance\'s memory (flex: instanceMemoryMB; gpu: the replica\'s memory).')
+@description('Decoded-photo memory one worker process may hold, in MB. Empty: the instance\'s memory less 512 MB, or 75 % of it if that is more (flex: instanceMemoryMB; gpu: the replica\'s memory).')
 param memoryBudgetMegabytes string = ''
 
 // cropSize, minFaceSize, maxBytes, maxPixels, maxJpegScans and minBytesPerMegapixel default to the detector's own
@@ -109,8 +109,9 @@ var isFlex = hostingMode == 'flex'
 var detectionsPerInstance = int(!empty(maxConcurrentDetections) ? maxConcurrentDetections : (isFlex ? '2' : '8'))
 var queueBatchSize = min(32, (detectionsPerInstance + 1) / 2)
 
-// The memory one instance (flex) or replica (gpu) has; three quarters of it is the decoded-photo budget by default,
-// the rest is the runtime, the models and the photos' encoded bytes.
+// The memory one instance (flex) or replica (gpu) has. The decoded-photo budget is all of it but 512 MB by default: the
+// process with no photo in flight, the uploads being read and the Functions host (ImageLimits.MemoryBudgetMegabytes
+// says how the 512 MB were measured and reckoned); on an instance too small for that, three quarters of it.
 var instanceMemoryMegabytes = isFlex ? int(instanceMemoryMB) : gpuReplicaSizes[gpuProfileType].memoryGiB * 1024
 
 // Container names: the defaults of SettingNames.DefaultContainers, plus the deployment package (flex only) and
@@ -231,7 +232,7 @@ var appSettings = {
   ImageLimits__MaxPixels: string(maxPixels)
   ImageLimits__MaxJpegScans: string(maxJpegScans)
   ImageLimits__MinBytesPerMegapixel: string(minBytesPerMegapixel)
-  ImageLimits__MemoryBudgetMegabytes: !empty(memoryBudgetMegabytes) ? memoryBudgetMegabytes : string(instanceMemoryMegabytes * 3 / 4)
+  ImageLimits__MemoryBudgetMegabytes: !empty(memoryBudgetMegabytes) ? memoryBudgetMegabytes : string(max(instanceMemoryMegabytes - 512, instanceMemoryMegabytes * 3 / 4))
   AzureFunctionsJobHost__extensions__blobs__maxDegreeOfParallelism: string(detectionsPerInstance)
   AzureFunctionsJobHost__extensions__queues__batchSize: string(queueBatchSize)
   AzureFunctionsJobHost__extensions__queues__newBatchThreshold: string(detectionsPerInstance - queueBatchSize)

@@ -4,12 +4,17 @@ using BenchmarkDotNet.Running;
 // Every class with [Benchmark] methods in this assembly; pick with --filter, e.g. --filter '*Nms*'.
 // BenchmarkDotNet builds a separate project per run; the default two-minute limit is too short on a
 // shared two-core machine.
-// Two measurements that are not timings (docs/reliability.md): write the hostile-input files, and bytes per
-// megapixel of smooth pictures. And one that times a whole path, not a kernel (docs/scale.md): photos per minute
-// through the scan's queues with in-process consumers.
+// Measurements that are not timings (docs/reliability.md): write the hostile-input files, write the photos the
+// memory estimate was fitted on, and bytes per megapixel of smooth pictures. And one that times a whole path, not a
+// kernel (docs/scale.md): photos per minute through the scan's queues with in-process consumers.
 if (args is ["write-hostile", var directory])
 {
     return FaceFunctions.Benchmarks.HostileInputs.Write(directory);
+}
+
+if (args is ["write-memory", var memoryDirectory])
+{
+    return FaceFunctions.Benchmarks.MemoryInputs.Write(memoryDirectory);
 }
 
 if (args is ["bytes-per-megapixel"])

@@ -23,13 +23,16 @@ public sealed class InstanceSizingTests(Snapshots snapshots)
         { "gpu-custom", 3, 2, 1 },
     };
 
-    /// <summary>Deployment, then the memory budget in MB: 75 % of the instance's or replica's memory unless given.</summary>
+    /// <summary>
+    /// Deployment, then the memory budget in MB: unless given, the instance's or replica's memory less 512 MB (what the
+    /// budget does not cover, ImageLimits.MemoryBudgetMegabytes), or 75 % of it when that is more.
+    /// </summary>
     public static TheoryData<string, int> MemoryBudgets => new()
     {
         { "flex", 1536 },           // 2,048 MB instances
-        { "flex-custom", 3072 },    // 4,096 MB instances
-        { "gpu", 43_008 },          // T4 replica, 56 GiB
-        { "gpu-a100", 168_960 },    // A100 replica, 220 GiB
+        { "flex-custom", 3584 },    // 4,096 MB instances
+        { "gpu", 56_832 },          // T4 replica, 56 GiB
+        { "gpu-a100", 224_768 },    // A100 replica, 220 GiB
         { "gpu-custom", 20_000 },   // MEMORY_BUDGET_MEGABYTES=20000
     };
 

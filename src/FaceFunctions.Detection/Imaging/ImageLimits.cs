@@ -14,6 +14,7 @@ public sealed record ImageLimits
     public const int DefaultAllocatorPoolMegabytes = 64;
     public const int DefaultMaxJpegScans = 100;
     public const int DefaultMinBytesPerMegapixel = 512;
+    public const int DefaultMemoryBudgetMegabytes = 1_536;
 
     public static ImageLimits Default { get; } = new();
 
@@ -57,6 +58,24 @@ public sealed record ImageLimits
     /// </summary>
     [Range(0, 100_000, ErrorMessage = "{0} must be from {1} (off) to {2}.")]
     public int MinBytesPerMegapixel { get; init; } = DefaultMinBytesPerMegapixel;
+
+    /// <summary>
+    /// Memory, in MB (MiB), that the photos one process analyses at once may need together. Before a photo is
+    /// decoded its need is estimated from the header (docs/reliability.md, "Memory admission": the encoded bytes
+    /// held plus a measured cost per declared pixel for its format plus a constant); it waits until that much is
+    /// free and holds it until its crops and previews are encoded. A photo whose estimate alone is larger is
+    /// refused as TooLarge. 0 turns admission off (only the count limits in front of the pipeline apply).
+    /// The default is for a 2,048-MB Flex Consumption instance: 2,048 less 512 MB the budget does not cover. Of those,
+    /// 87 MB are the process with no photo in flight (runtime, ONNX Runtime sessions, the models: the peak resident
+    /// set of <c>facefunctions detect</c> on an empty file, the same code the worker runs); 192 MB are two uploads
+    /// being read or waiting for admission (each buffer up to <see cref="MaxBytes"/> rounded up to a power of two,
+    /// 64 MiB, plus the 32 MiB it outgrew; two is the default MaxConcurrentDetections); about 230 MB are left for the
+    /// Functions host process and the worker's own packages, which cannot be measured here. The estimates count per
+    /// photo what is really shared by the process (see PhotoMemoryEstimate), which is further margin. For a
+    /// 4,096-MB instance, 3,584 (4,096 less the same 512). From 0 (off) to 1,048,576 (1 TiB).
+    /// </summary>
+    [Range(0, 1_048_576, ErrorMessage = "{0} must be from {1} (off) to {2} MB.")]
+    public int MemoryBudgetMegabytes { get; init; } = DefaultMemoryBudgetMegabytes;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first value that makes no sense.</summary>
     public ImageLimits Validate() => OptionsValidation.ThrowIfInvalid(this);

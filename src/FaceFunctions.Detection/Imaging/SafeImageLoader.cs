@@ -15,6 +15,8 @@ namespace FaceFunctions.Detection.Imaging;
 /// + 1 are ever read), zero bytes, format sniffed from the magic bytes, dimensions read from the header, the
 /// decoded size against the allocator cap, bytes per declared pixel, the structure of the file (every scan, row
 /// or frame pixel really coded: <see cref="ContainerIntegrity"/>), and only then the pixels are decoded.
+/// The checks (<see cref="Inspect(Stream)"/>) and the decoding (<see cref="Decode(InspectedUpload)"/>) are separate
+/// steps so that the pipeline can reserve the memory a photo will need from its declared size in between.
 /// Transparent pixels are composited onto white (what a viewer shows on a page); BMP alpha is ignored because
 /// most 32-bit BMP writers leave that byte zero.
 /// </remarks>
@@ -34,16 +36,7 @@ public sealed class SafeImageLoader
     /// <summary>Reads the stream to its end (or to the byte limit) and decodes it.</summary>
     internal LoadedImage Load(Stream stream)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        using BoundedUpload upload = BoundedUpload.Read(stream, Limits.MaxBytes);
-        return Decode(upload);
-    }
-
-    /// <summary>Like <see cref="Load(Stream)"/>, but reads asynchronously (blob and HTTP streams).</summary>
-    internal async Task<LoadedImage> LoadAsync(Stream stream, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        using BoundedUpload upload = await BoundedUpload.ReadAsync(stream, Limits.MaxBytes, cancellationToken).ConfigureAwait(false);
+        using InspectedUpload upload = Inspect(stream);
         return Decode(upload);
     }
 
@@ -59,18 +52,67 @@ public sealed class SafeImageLoader
         return Load(file);
     }
 
-    private LoadedImage Decode(BoundedUpload upload)
+    /// <summary>Reads the stream to its end (or to the byte limit) and makes every check that comes before decoding.</summary>
+    internal InspectedUpload Inspect(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return Inspect(BoundedUpload.Read(stream, Limits.MaxBytes));
+    }
+
+    /// <summary>Like <see cref="Inspect(Stream)"/>, but reads asynchronously (blob and HTTP streams).</summary>
+    internal async Task<InspectedUpload> InspectAsync(Stream stream, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return Inspect(await BoundedUpload.ReadAsync(stream, Limits.MaxBytes, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Decodes an upload that passed inspection into upright Rgb24 pixels.</summary>
+    internal LoadedImage Decode(InspectedUpload upload)
+    {
+        ArgumentNullException.ThrowIfNull(upload);
+        string name = upload.Format;
+        using MemoryStream decodable = upload.OpenDecodable();
+        Image<Rgb24> image = Guard(name, () => ToRgb24(upload.Decoder.Decode(Configuration, decodable, CancellationToken.None), name));
+        try
+        {
+            if (name == "jpeg" && ChromaUpsampling.Is420(upload.File))
+            {
+                ChromaUpsampling.ApplyLibjpegFancyUpsampling(image);
+            }
+
+            ExifOrientation.ApplyTo(image, upload.Orientation);
+            return new LoadedImage(image, upload.Width, upload.Height, upload.Orientation, name, upload.Length);
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Checks a read upload from its bytes and header; takes ownership of it (disposes it when refused).</summary>
+    private InspectedUpload Inspect(BoundedUpload upload)
+    {
+        try
+        {
+            return Check(upload);
+        }
+        catch
+        {
+            upload.Dispose();
+            throw;
+        }
+    }
+
+    private InspectedUpload Check(BoundedUpload upload)
     {
         if (upload.Exceeded)
         {
             throw TooManyBytes();
         }
 
-        return Decode(upload.Buffer, upload.Length);
-    }
-
-    private LoadedImage Decode(byte[] buffer, int length)
-    {
+        byte[] buffer = upload.Buffer;
+        int length = upload.Length;
         if (length == 0)
         {
             throw new ImageRejectedException(ImageErrorCode.Empty, "The file is empty (0 bytes).");
@@ -99,24 +141,7 @@ public sealed class SafeImageLoader
         }
 
         int orientation = ExifOrientationReader.Read(name, file);
-
-        using var decodable = rewritten is null ? new MemoryStream(buffer, 0, length, writable: false) : new MemoryStream(rewritten, writable: false);
-        Image<Rgb24> image = Guard(name, () => ToRgb24(decoder.Decode(Configuration, decodable, CancellationToken.None), name));
-        try
-        {
-            if (name == "jpeg" && ChromaUpsampling.Is420(file))
-            {
-                ChromaUpsampling.ApplyLibjpegFancyUpsampling(image);
-            }
-
-            ExifOrientation.ApplyTo(image, orientation);
-            return new LoadedImage(image, info.Width, info.Height, orientation, name, length);
-        }
-        catch
-        {
-            image.Dispose();
-            throw;
-        }
+        return new InspectedUpload(upload, name, decoder, info.Width, info.Height, info.PixelType.BitsPerPixel, orientation, rewritten);
     }
 
     private void CheckDimensions(string name, int width, int height)

@@ -24,6 +24,7 @@ public sealed class PhotoPipeline : IPhotoPipeline
         _options = options;
         Mtcnn = detector;
         Loader = loader;
+        Admission = new MemoryAdmission(options.Limits, options.Output);
         Detector = DocumentFactory.Detector(detector, options.Detection);
     }
 
@@ -34,6 +35,9 @@ public sealed class PhotoPipeline : IPhotoPipeline
 
     /// <summary>The safe decoder, for measuring decoding apart from detection.</summary>
     public SafeImageLoader Loader { get; }
+
+    /// <summary>The memory every photo of this pipeline reserves before it is decoded (one budget per process).</summary>
+    internal MemoryAdmission Admission { get; }
 
     /// <summary>Verifies and loads the models once; fails fast on a missing model or an unusable provider.</summary>
     public static PhotoPipeline Create(PipelineOptions options, ILogger? logger = null)
@@ -48,16 +52,18 @@ public sealed class PhotoPipeline : IPhotoPipeline
     /// <summary>
     /// Processes one photo. A photo that cannot be decoded (corrupt, unsupported, too large, empty) yields a
     /// document with an error rather than an exception; only cancellation and I/O failures of the stream throw.
+    /// Between reading the header and decoding, the photo waits until the memory it needs is free in the
+    /// process's budget (<see cref="ImageLimits.MemoryBudgetMegabytes"/>), and holds it until its crops and
+    /// previews are encoded; the wait is not part of the document's timings.
     /// </summary>
     public async Task<PhotoResult> ProcessAsync(Stream photo, string sourceName, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(photo);
-        var decode = Stopwatch.StartNew();
-        LoadedImage loaded;
+        var decode = new Stopwatch();
+        AdmittedPhoto admitted;
         try
         {
-            // The download is awaited (no thread blocks on the network); decoding and detection are CPU work.
-            loaded = await Loader.LoadAsync(photo, cancellationToken).ConfigureAwait(false);
+            admitted = await LoadAdmittedAsync(photo, decode, cancellationToken).ConfigureAwait(false);
         }
         catch (ImageRejectedException ex)
         {
@@ -71,8 +77,9 @@ public sealed class PhotoPipeline : IPhotoPipeline
             };
         }
 
-        using (loaded)
+        using (admitted)
         {
+            LoadedImage loaded = admitted.Image;
             double decodeMs = decode.Elapsed.TotalMilliseconds;
             cancellationToken.ThrowIfCancellationRequested();
             var detection = Mtcnn.Detect(loaded.Image, _options.Detection);
@@ -106,6 +113,31 @@ public sealed class PhotoPipeline : IPhotoPipeline
 
     private static double Ms(double value) => Math.Round(value, 2);
 
+    /// <summary>
+    /// Reads and checks the photo, waits for its memory, decodes it. <paramref name="decode"/> runs while reading,
+    /// checking and decoding, not while waiting.
+    /// </summary>
+    private async Task<AdmittedPhoto> LoadAdmittedAsync(Stream photo, Stopwatch decode, CancellationToken cancellationToken)
+    {
+        // The download is awaited (no thread blocks on the network); decoding and detection are CPU work.
+        decode.Start();
+        using InspectedUpload upload = await Loader.InspectAsync(photo, cancellationToken).ConfigureAwait(false);
+        decode.Stop();
+        MemoryBudget.Reservation reservation = await Admission.AdmitAsync(upload, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            decode.Start();
+            var image = Loader.Decode(upload);
+            decode.Stop();
+            return new AdmittedPhoto(image, reservation);
+        }
+        catch
+        {
+            reservation.Dispose();
+            throw;
+        }
+    }
+
     private EncodedFaceCrop[] EncodeCrops(Image<Rgb24> image, IReadOnlyList<DetectedFace> faces)
     {
         var crops = new EncodedFaceCrop[faces.Count];
@@ -135,5 +167,17 @@ public sealed class PhotoPipeline : IPhotoPipeline
 
         ImageEncoding.WriteJpeg(image, buffer);
         return new EncodedImage(buffer.ToArray(), "image/jpeg", ".jpg");
+    }
+
+    /// <summary>A decoded photo and the memory reserved for it: disposing frees the pixels, then the reservation.</summary>
+    private sealed class AdmittedPhoto(LoadedImage image, MemoryBudget.Reservation reservation) : IDisposable
+    {
+        public LoadedImage Image => image;
+
+        public void Dispose()
+        {
+            image.Dispose();
+            reservation.Dispose();
+        }
     }
 }

@@ -11,7 +11,28 @@ public sealed class ImageLimitsTests
 
         Assert.Equal(100, limits.MaxJpegScans);
         Assert.Equal(512, limits.MinBytesPerMegapixel);
+        Assert.Equal(1_536, limits.MemoryBudgetMegabytes);
     }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1_048_577)]
+    public void A_memory_budget_out_of_range_is_named(int megabytes)
+    {
+        var limits = new ImageLimits { MemoryBudgetMegabytes = megabytes };
+
+        var error = Assert.Throws<ArgumentException>(() => limits.Validate());
+
+        Assert.Equal(nameof(ImageLimits.MemoryBudgetMegabytes), error.ParamName);
+        Assert.Contains("from 0 (off) to 1048576 MB", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(1_048_576)]
+    public void A_memory_budget_from_off_to_a_tebibyte_is_valid(int megabytes) =>
+        new ImageLimits { MemoryBudgetMegabytes = megabytes }.Validate();
 
     [Theory]
     [InlineData(0, 512, nameof(ImageLimits.MaxJpegScans))]

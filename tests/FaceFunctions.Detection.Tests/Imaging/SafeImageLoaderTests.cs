@@ -195,8 +195,10 @@ public sealed class SafeImageLoaderTests
     {
         byte[] file = Fixtures.Bytes(Fixtures.Astronaut);
 
-        using LoadedImage loaded = await Loader.LoadAsync(new TrickleStream(file));
+        using InspectedUpload upload = await Loader.InspectAsync(new TrickleStream(file));
+        using LoadedImage loaded = Loader.Decode(upload);
 
+        Assert.Equal(("png", 512, 512, 24), (upload.Format, upload.Width, upload.Height, upload.BitsPerPixel));
         Assert.Equal((512, 512), (loaded.Width, loaded.Height));
         Assert.Equal(file.Length, loaded.ByteCount);
     }
