@@ -36,7 +36,8 @@ internal sealed class StorageDetect
 
     /// <summary>
     /// The storage client's defaults, as the function app runs with (Microsoft.Extensions.Azure adds nothing):
-    /// 3 retries per request, exponential back-off from 0.8 s honouring Retry-After, a 100-s network timeout.
+    /// 5 retries per request (BlobClientOptions' own default), exponential back-off from 0.8 s to 1 min honouring
+    /// Retry-After, a 100-s network timeout.
     /// </summary>
     public static Func<BlobClientOptions> DefaultClientOptions { get; } = () => new BlobClientOptions();
 

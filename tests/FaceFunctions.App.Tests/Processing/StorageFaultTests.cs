@@ -52,7 +52,8 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, PipelineFixture pi
 
         var clock = Stopwatch.StartNew();
         // Event Grid delivers at least once: every 8th photo's event arrives twice, at the same time.
-        await host.DeliverAsync([.. names.SelectMany((name, i) => i % 8 == 0 ? new[] { name, name } : [name])]);
+        List<string> events = [.. names.SelectMany((name, i) => i % 8 == 0 ? new[] { name, name } : [name])];
+        await host.DeliverAsync(events);
         // Every 4th photo is uploaded again with other content (mostly another face count), and its event comes.
         var reuploaded = names.Where((_, i) => i % 4 == 1).ToList();
         foreach (var name in reuploaded)
@@ -63,7 +64,7 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, PipelineFixture pi
         await host.DeliverAsync(reuploaded);
         clock.Stop();
 
-        var context = Report("blob trigger", names.Count + reuploaded.Count, faults, host.Summary, clock.Elapsed, storeLogs);
+        var context = Report($"blob trigger: {names.Count} photos ({reuploaded.Count} uploaded anew), {events.Count + reuploaded.Count} events", faults, host.Summary, clock.Elapsed, storeLogs);
         await AssertExactlyOneCompleteResultAsync(scenario, names, host.Poisoned, context);
         AssertNoFailureTheProductShouldHaveHandled(host.Failures, context);
         Assert.True(host.MostAttempts <= FaultRun.PoisonBlobThreshold, context);
@@ -109,7 +110,7 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, PipelineFixture pi
         await host.RunAsync(QueueConsumers, [(steps, m => functions.ContinueScan(m, default)), (photoQueue, m => functions.DetectQueuedPhoto(m, default))]);
         clock.Stop();
 
-        var context = Report("scan queues", names.Count, faults, host.Summary, clock.Elapsed, storeLogs);
+        var context = Report($"scan queues: {names.Count} photos", faults, host.Summary, clock.Elapsed, storeLogs);
         Assert.True(host.Poisoned.All(p => p.Queue == photoQueue.Name), $"a scan step was poisoned: the scan stopped listing\n{context}");
         var poisoned = host.Poisoned.Select(p => p.Message.Body.ToObjectFromJson(ScanJsonContext.Default.PhotoMessage)!.Name).ToHashSet(StringComparer.Ordinal);
         await AssertExactlyOneCompleteResultAsync(scenario, names, poisoned, context);
@@ -236,10 +237,10 @@ public sealed class StorageFaultTests(AzuriteFixture azurite, PipelineFixture pi
     }
 
     /// <summary>The run's figures, written to the test output and carried by every failure message.</summary>
-    private string Report(string run, int events, RandomFaultTransport faults, string host, TimeSpan elapsed, RecordingLogger<ResultStore> storeLogs)
+    private string Report(string run, RandomFaultTransport faults, string host, TimeSpan elapsed, RecordingLogger<ResultStore> storeLogs)
     {
         var ownCommits = storeLogs.Entries.Count(e => e.Level == LogLevel.Warning);
-        var text = $"{run}: {events} photo events in {elapsed.TotalSeconds:F1} s; storage: {faults.Summary}; host: {host}; " +
+        var text = $"{run} in {elapsed.TotalSeconds:F1} s; storage: {faults.Summary}; host: {host}; " +
                    $"{ownCommits} document writes whose answer was lost were recognised as committed; {FaultRun.Replay}";
         output.WriteLine(text);
         return text;

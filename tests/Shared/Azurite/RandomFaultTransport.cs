@@ -120,7 +120,7 @@ public sealed class RandomFaultTransport : HttpPipelineTransport
         string.Join(", ", Enum.GetValues<StorageFault>().Select(k => $"{k} {Injected(k)}")) + ")";
 
     /// <summary>
-    /// The retry settings the function app and the CLI run with (the storage client's defaults: 3 retries), with
+    /// The retry settings the function app and the CLI run with (the storage client's defaults: 5 retries), with
     /// the back-off shortened so that a run of hundreds of photos stays short (Retry-After is still honoured), and a
     /// short network timeout so that a <see cref="StorageFault.Timeout"/> ends in the client's own timeout quickly.
     /// </summary>
