@@ -11,10 +11,10 @@ namespace FaceFunctions.Cli;
 /// </summary>
 internal static class CliApp
 {
-    public static RootCommand Create(PipelineFactory createPipeline, Func<BlobClientOptions>? storageClientOptions = null) =>
+    public static RootCommand Create(PipelineFactory createPipeline, Func<BlobClientOptions> storageClientOptions) =>
         new("facefunctions: MTCNN face detection on local photos, the same pipeline the Azure functions run")
         {
-            DetectCommand.Create(createPipeline, storageClientOptions ?? StorageDetect.DefaultClientOptions),
+            DetectCommand.Create(createPipeline, storageClientOptions),
             BenchCommand.Create(),
             EvalCommand.Create(createPipeline),
             new Command("local", "Work with a local function host and storage emulator") { LocalUploadCommand.Create() },
