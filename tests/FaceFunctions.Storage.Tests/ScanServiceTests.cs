@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using FaceFunctions.Detection.Documents;
@@ -156,6 +157,39 @@ public sealed class ScanServiceTests(AzuriteFixture azurite, Pipelines pipelines
         Assert.Equal(new DetectionCounts(270, 30), done!.Detections);
     }
 
+    [Fact]
+    public async Task A_scan_whose_record_writes_lose_their_answers_still_starts_and_lists_every_page_once()
+    {
+        var scenario = await ScanScenario.EmptyAsync(azurite.Server);
+        for (var i = 0; i < 12; i++)
+        {
+            await scenario.Photos.GetBlobClient($"{i:D2}.png").UploadAsync(BinaryData.FromBytes(Pipelines.SmallPhoto(i)));
+        }
+
+        // Every first try of a write to the scan's record reaches storage, then its answer is lost: the client's
+        // retry meets the record it has just written (409 after If-None-Match: *, 412 after If-Match).
+        var lost = new RandomFaultTransport(
+            seed: 1,
+            probability: 1,
+            kinds: [StorageFault.AnswerLost],
+            applies: m => m.Request.Method == RequestMethod.Put && m.Request.Uri.Path.Contains("/scans-", StringComparison.Ordinal) && m.Request.Uri.Path.EndsWith(".json", StringComparison.Ordinal) && m.ProcessingContext.RetryNumber == 0);
+        var (service, steps, photos) = Service(scenario, pageSize: 5, pagesPerStep: 1, scans: azurite.Server.CreateClient(lost));
+
+        var record = await service.StartAsync(new ScanRequest(), "test", default);
+        for (var received = (await steps.ReceiveMessagesAsync(maxMessages: 32)).Value; received.Length > 0; received = (await steps.ReceiveMessagesAsync(maxMessages: 32)).Value)
+        {
+            var message = Assert.Single(received);
+            await service.StepAsync(message.Body.ToObjectFromJson(ScanJsonContext.Default.ScanStepMessage)!, message.DequeueCount, default);
+            await steps.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+        }
+
+        Assert.Equal(4, lost.Injected(StorageFault.AnswerLost));
+        var listed = await service.GetAsync(record.Id, default);
+        Assert.NotNull(listed!.ListedAt);
+        Assert.Equal(new ScanCounts(3, 12, 0, 12, 0), listed.Counts);
+        Assert.Equal(12, (await photos.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
     private static async Task AssertOneCompleteResultAsync(ScanScenario scenario, string name)
     {
         var names = OutputNames.For(name);
@@ -176,7 +210,7 @@ public sealed class ScanServiceTests(AzuriteFixture azurite, Pipelines pipelines
         Assert.Equal(document.Error is null, await scenario.Results.Annotated.GetBlobClient(names.Annotated).ExistsAsync());
     }
 
-    private (ScanService Service, QueueClient Steps, QueueClient Photos) Service(ScanScenario scenario, int pageSize, int pagesPerStep, RequestCounter? tableRequests = null)
+    private (ScanService Service, QueueClient Steps, QueueClient Photos) Service(ScanScenario scenario, int pageSize, int pagesPerStep, RequestCounter? tableRequests = null, BlobServiceClient? scans = null)
     {
         // Per-test queue and table names: the tests share one Azurite.
         var suffix = scenario.Names.Photos["photos-".Length..];
@@ -191,7 +225,7 @@ public sealed class ScanServiceTests(AzuriteFixture azurite, Pipelines pipelines
 
         var table = new TableClient(azurite.Server.ConnectionString, $"completions{suffix}", tableOptions);
         var service = new ScanService(
-            scenario.Client.GetBlobContainerClient($"scans-{suffix}"),
+            (scans ?? scenario.Client).GetBlobContainerClient($"scans-{suffix}"),
             steps,
             photos,
             table,

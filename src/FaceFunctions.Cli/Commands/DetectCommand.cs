@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Azure.Storage.Blobs;
 using FaceFunctions.Cli.Inputs;
 using FaceFunctions.Cli.Output;
 using FaceFunctions.Detection;
@@ -15,7 +16,7 @@ namespace FaceFunctions.Cli.Commands;
 /// </summary>
 internal static class DetectCommand
 {
-    public static Command Create(PipelineFactory createPipeline)
+    public static Command Create(PipelineFactory createPipeline, Func<BlobClientOptions> storageClientOptions)
     {
         var inputs = new Argument<string[]>("inputs") { Description = "Photos, folders (searched recursively) or globs (none in storage mode)", Arity = ArgumentArity.ZeroOrMore };
         inputs.Validators.Add(CommonOptions.RejectUnknownOptions);
@@ -33,7 +34,7 @@ internal static class DetectCommand
         {
             inputs, output, jsonl, minFace, noCrops, cropSize, annotate, anonymize, threads, provider, border,
         };
-        var storage = StorageDetect.AddTo(command);
+        var storage = StorageDetect.AddTo(command, storageClientOptions);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var terminal = Terminal.For(parse);

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Threading.Channels;
-using Azure;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using FaceFunctions.Cli.Output;
@@ -28,9 +27,19 @@ internal sealed class StorageDetect
     /// <summary>128 + SIGINT: how shells report a command stopped with Ctrl+C.</summary>
     private const int Interrupted = 130;
 
-    private StorageDetect()
+    private readonly Func<BlobClientOptions> _clientOptions;
+
+    private StorageDetect(Func<BlobClientOptions> clientOptions)
     {
+        _clientOptions = clientOptions;
     }
+
+    /// <summary>
+    /// The storage client's defaults, as the function app runs with (Microsoft.Extensions.Azure adds nothing):
+    /// 5 retries per request (BlobClientOptions' own default), exponential back-off from 0.8 s to 1 min honouring
+    /// Retry-After, a 100-s network timeout.
+    /// </summary>
+    public static Func<BlobClientOptions> DefaultClientOptions { get; } = () => new BlobClientOptions();
 
     public Option<string?> Connection { get; } = new("--connection") { Description = "Storage connection string: detect the photos of this account instead of local files" };
 
@@ -53,11 +62,12 @@ internal sealed class StorageDetect
 
     public Option<string> Anonymized { get; } = new("--anonymized-container") { Description = "Where anonymized copies go (storage mode)", DefaultValueFactory = _ => ContainerNames.DefaultAnonymized };
 
-    /// <summary>Adds the storage mode's options to <paramref name="command"/>.</summary>
-    public static StorageDetect AddTo(Command command)
+    /// <summary>Adds the storage mode's options to <paramref name="command"/>; its clients take <paramref name="clientOptions"/>.</summary>
+    public static StorageDetect AddTo(Command command, Func<BlobClientOptions> clientOptions)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var mode = new StorageDetect();
+        ArgumentNullException.ThrowIfNull(clientOptions);
+        var mode = new StorageDetect(clientOptions);
         foreach (var option in new Option[] { mode.Connection, mode.AccountUrl, mode.Container, mode.Prefix, mode.Redetect, mode.Prune, mode.Detections, mode.Faces, mode.Annotated, mode.Anonymized })
         {
             command.Options.Add(option);
@@ -94,8 +104,8 @@ internal sealed class StorageDetect
         try
         {
             service = parse.GetValue(AccountUrl) is { } url
-                ? new BlobServiceClient(url, new DefaultAzureCredential())
-                : new BlobServiceClient(parse.GetValue(Connection));
+                ? new BlobServiceClient(url, new DefaultAzureCredential(), _clientOptions())
+                : new BlobServiceClient(parse.GetValue(Connection), _clientOptions());
         }
         catch (Exception e) when (e is FormatException or ArgumentException)
         {
@@ -120,7 +130,7 @@ internal sealed class StorageDetect
             processor.Detector,
             NullLogger<PhotoScanner>.Instance);
         using var lines = jsonl is null ? null : JsonLinesWriter.Open(jsonl, terminal.Output);
-        var run = new Run(processor, photosContainer, lines);
+        var run = new Run(processor, photosContainer, lines, terminal);
         var request = new ScanRequest(parse.GetValue(Prefix), parse.GetValue(Redetect), parse.GetValue(Prune));
         try
         {
@@ -131,22 +141,15 @@ internal sealed class StorageDetect
             terminal.Warn($"stopped after {run.Done} photos; run the same command again to go on (finished photos are not redone)");
             return Interrupted;
         }
-        catch (Exception e) when (e is RequestFailedException or AuthenticationFailedException or AggregateException)
+        catch (Exception e) when (e is AuthenticationFailedException or AggregateException || StorageFailure.Is(e, cancellationToken))
         {
-            return terminal.Fail($"storage account '{service.AccountName}' failed: {Reason(e)}", ExitCodes.Failed);
+            return terminal.Fail($"storage account '{service.AccountName}' failed: {StorageFailure.Describe(e)}", ExitCodes.Failed);
         }
 
         terminal.Error.MarkupLineInterpolated(
             $"{run.Listed} photos listed in {names.Photos}, {run.Scan.UpToDate} up to date, {run.Done} detected ({run.Faces} faces, {run.Errors} error documents, {run.Failures} failed), {run.Scan.Pruned} orphaned results pruned; {run.Rate:0} photos/min");
         return run.Failures > 0 && run.Failures == run.Done ? ExitCodes.Failed : ExitCodes.Success;
     }
-
-    private static string Reason(Exception e) => e switch
-    {
-        AggregateException a when a.InnerExceptions.Count > 0 => Reason(a.InnerExceptions[0]),
-        RequestFailedException r => $"{r.Status} {r.ErrorCode}",
-        _ => e.Message,
-    };
 
     private static async Task ShowProgressAsync(IAnsiConsole console, Run run, Func<Task> work)
     {
@@ -170,9 +173,20 @@ internal sealed class StorageDetect
     }
 
     /// <summary>One storage-mode run: the scan feeds a bounded channel, <c>concurrency</c> workers drain it.</summary>
-    private sealed class Run(PhotoProcessor processor, BlobContainerClient photos, JsonLinesWriter? lines)
+    private sealed class Run(PhotoProcessor processor, BlobContainerClient photos, JsonLinesWriter? lines, Terminal terminal)
     {
+        /// <summary>
+        /// Attempts per photo, as many as the function app's blob trigger makes (host.json poisonBlobThreshold):
+        /// storage failing for a photo after the client's own retries is tried again twice, then the photo is
+        /// reported and left to the next run.
+        /// </summary>
+        private const int AttemptsPerPhoto = 3;
+
+        /// <summary>Pause before a photo's next attempt, times the attempts so far: storage that throttles gets room.</summary>
+        private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
+
         private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly Lock _warnings = new();
         private long _listed;
         private long _done;
         private long _faces;
@@ -241,26 +255,51 @@ internal sealed class StorageDetect
         {
             await foreach (var name in queue.ReadAllAsync(cancellationToken))
             {
-                try
+                for (var attempt = 1; ; attempt++)
                 {
-                    var report = await processor.ProcessAsync(photos.GetBlobClient(name), cancellationToken);
-                    if (report.Document is { } document)
+                    try
                     {
-                        lines?.Write(document, DetectionDocumentJsonContext.Default.DetectionDocument);
-                        Interlocked.Add(ref _faces, document.Faces?.Count ?? 0);
-                        if (document.Error is not null)
-                        {
-                            Interlocked.Increment(ref _errors);
-                        }
+                        Count(await processor.ProcessAsync(photos.GetBlobClient(name), cancellationToken));
+                        break;
                     }
-                }
-                catch (Exception e) when (e is RequestFailedException or IOException)
-                {
-                    // Storage kept failing for this photo (after the client's retries): the next run retries it.
-                    Interlocked.Increment(ref _failures);
+                    catch (Exception e) when (StorageFailure.Is(e, cancellationToken))
+                    {
+                        if (attempt == AttemptsPerPhoto)
+                        {
+                            // Nothing half-written stays visible (the commit protocol); the next run retries it.
+                            Interlocked.Increment(ref _failures);
+                            Warn($"storage failed {attempt} times for '{name}' ({StorageFailure.Describe(e)}); the next run retries it");
+                            break;
+                        }
+
+                        Warn($"storage failed for '{name}' ({StorageFailure.Describe(e)}); attempt {attempt + 1} of {AttemptsPerPhoto} follows");
+                        await Task.Delay(RetryPause * attempt, cancellationToken);
+                    }
                 }
 
                 Interlocked.Increment(ref _done);
+            }
+        }
+
+        private void Count(PhotoReport report)
+        {
+            if (report.Document is { } document)
+            {
+                lines?.Write(document, DetectionDocumentJsonContext.Default.DetectionDocument);
+                Interlocked.Add(ref _faces, document.Faces?.Count ?? 0);
+                if (document.Error is not null)
+                {
+                    Interlocked.Increment(ref _errors);
+                }
+            }
+        }
+
+        /// <summary>Workers warn concurrently; the console writes one line at a time.</summary>
+        private void Warn(string message)
+        {
+            lock (_warnings)
+            {
+                terminal.Warn(message);
             }
         }
     }

@@ -26,8 +26,15 @@ public enum PhotoOutcome
     Deleted,
 }
 
-/// <summary>What one invocation did, and the document it stored when it stored one (<see cref="PhotoOutcome.Processed"/>).</summary>
-public readonly record struct PhotoReport(PhotoOutcome Outcome, DetectionDocument? Document = null);
+/// <summary>
+/// What one invocation did, and the document it stored when it stored one (<see cref="PhotoOutcome.Processed"/>).
+/// <paramref name="FoundErrorDocument"/>: the result this invocation found already stored (<see cref="PhotoOutcome.AlreadyDone"/>) is an error document.
+/// </summary>
+public readonly record struct PhotoReport(PhotoOutcome Outcome, DetectionDocument? Document = null, bool FoundErrorDocument = false)
+{
+    /// <summary>Whether the photo's result is an error document, whichever invocation stored it (a retry finds the first one's).</summary>
+    public bool IsErrorDocument => Document?.Error is not null || FoundErrorDocument;
+}
 
 /// <summary>
 /// Turns one photo (from a blob event, a scan's queue message or the CLI's storage mode) into stored results.
@@ -67,6 +74,24 @@ public sealed partial class PhotoProcessor : IDisposable
 
     public async Task<PhotoReport> ProcessAsync(BlobClient photo, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(photo);
+        try
+        {
+            return await ProcessPhotoAsync(photo, cancellationToken);
+        }
+        catch (Exception e) when (StorageFailure.Is(e, cancellationToken))
+        {
+            // The caller retries (the Functions runtime, the queue, the CLI): one line per failed attempt, naming
+            // the photo and what failed after the storage client's own retries.
+            LogStorageFailed(_logger, photo.Name, StorageFailure.Describe(e));
+            throw;
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private async Task<PhotoReport> ProcessPhotoAsync(BlobClient photo, CancellationToken cancellationToken)
+    {
         var total = Stopwatch.StartNew();
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["PhotoName"] = photo.Name, ["PhotoContainer"] = photo.BlobContainerName });
         var names = OutputNames.For(photo.Name);
@@ -95,7 +120,7 @@ public sealed partial class PhotoProcessor : IDisposable
             // A duplicate event: the results exist. Only leftovers of an interrupted clean-up are removed.
             await _store.RemoveStaleCropsAsync(version, names, committed.CropCount, currentETag, cancellationToken);
             LogAlreadyDone(_logger, photo.Name, version.ETag.ToString());
-            return new PhotoReport(PhotoOutcome.AlreadyDone);
+            return new PhotoReport(PhotoOutcome.AlreadyDone, FoundErrorDocument: committed.IsErrorDocument);
         }
 
         await _gate.WaitAsync(cancellationToken);
@@ -106,7 +131,7 @@ public sealed partial class PhotoProcessor : IDisposable
             if (committed.IsCurrent(version.ETag, _detector))
             {
                 LogAlreadyDone(_logger, photo.Name, version.ETag.ToString());
-                return new PhotoReport(PhotoOutcome.AlreadyDone);
+                return new PhotoReport(PhotoOutcome.AlreadyDone, FoundErrorDocument: committed.IsErrorDocument);
             }
 
             var detect = Stopwatch.StartNew();
@@ -136,7 +161,7 @@ public sealed partial class PhotoProcessor : IDisposable
             return outcome switch
             {
                 CommitOutcome.Committed => new PhotoReport(PhotoOutcome.Processed, document),
-                CommitOutcome.AlreadyCommitted => new PhotoReport(PhotoOutcome.AlreadyDone),
+                CommitOutcome.AlreadyCommitted => new PhotoReport(PhotoOutcome.AlreadyDone, FoundErrorDocument: document.Error is not null),
                 _ => new PhotoReport(PhotoOutcome.Superseded),
             };
         }
@@ -145,8 +170,6 @@ public sealed partial class PhotoProcessor : IDisposable
             _gate.Release();
         }
     }
-
-    public void Dispose() => _gate.Dispose();
 
     /// <summary>
     /// Streams the photo into the detector, every range request conditional on the ETag read before (If-Match),
@@ -204,6 +227,9 @@ public sealed partial class PhotoProcessor : IDisposable
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage failed for photo {PhotoName} ({Failure}); the invocation fails so that it is retried")]
+    private static partial void LogStorageFailed(ILogger logger, string photoName, string failure);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Photo {PhotoName} no longer exists; nothing to do")]
     private static partial void LogDeleted(ILogger logger, string photoName);

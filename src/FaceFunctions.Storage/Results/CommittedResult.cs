@@ -7,10 +7,10 @@ namespace FaceFunctions.Storage.Results;
 /// <summary>
 /// What the detections container says about a photo: the document blob's own ETag (for the conditional commit),
 /// the photo ETag it describes, how many crops it references and the detector configuration that made it
-/// (<see cref="DetectorIdentity"/>). <see cref="DocumentETag"/> is null when no document exists. All of it is
-/// blob metadata, so a listing with metadata reads it for a whole page of photos at once.
+/// (<see cref="DetectorIdentity"/>), and the id of the commit that wrote it. <see cref="DocumentETag"/> is null when
+/// no document exists. All of it is blob metadata, so a listing with metadata reads it for a whole page of photos at once.
 /// </summary>
-public readonly record struct CommittedResult(ETag? DocumentETag, string? PhotoETag, int CropCount, string? Detector = null)
+public readonly record struct CommittedResult(ETag? DocumentETag, string? PhotoETag, int CropCount, string? Detector = null, string? Commit = null)
 {
     public const string PhotoETagKey = "photoetag";
     public const string CropCountKey = "crops";
@@ -22,6 +22,12 @@ public readonly record struct CommittedResult(ETag? DocumentETag, string? PhotoE
     /// without downloading it (pruning of orphans with hashed names).
     /// </summary>
     public const string PhotoNameKey = "photoname";
+
+    /// <summary>
+    /// A random id per commit attempt: when the answer to the document write is lost (a dropped connection, a
+    /// timeout) and the client's retry meets its own write as a 409 or 412, this is how the writer recognises it.
+    /// </summary>
+    public const string CommitKey = "commit";
 
     public static CommittedResult None => default;
 
@@ -36,6 +42,9 @@ public readonly record struct CommittedResult(ETag? DocumentETag, string? PhotoE
     /// <summary>Describes this photo version and was made by the running detector configuration (or needs none).</summary>
     public bool IsCurrent(ETag photoETag, string detector) => Describes(photoETag) && DetectorIdentity.IsCurrent(Detector, detector);
 
+    /// <summary>Whether the document is an error document: those record no detector (<see cref="DetectorIdentity.AnyDetector"/>).</summary>
+    public bool IsErrorDocument => Exists && Detector == DetectorIdentity.AnyDetector;
+
     public static CommittedResult From(ETag documentETag, IDictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(metadata);
@@ -43,10 +52,11 @@ public readonly record struct CommittedResult(ETag? DocumentETag, string? PhotoE
             documentETag,
             metadata.TryGetValue(PhotoETagKey, out var photo) ? photo : null,
             metadata.TryGetValue(CropCountKey, out var crops) && int.TryParse(crops, NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : 0,
-            metadata.TryGetValue(DetectorKey, out var detector) ? detector : null);
+            metadata.TryGetValue(DetectorKey, out var detector) ? detector : null,
+            metadata.TryGetValue(CommitKey, out var commit) ? commit : null);
     }
 
-    public static Dictionary<string, string> Metadata(OutputNames names, ETag photoETag, int cropCount, string detector)
+    public static Dictionary<string, string> Metadata(OutputNames names, ETag photoETag, int cropCount, string detector, string commit)
     {
         ArgumentNullException.ThrowIfNull(names);
         var metadata = new Dictionary<string, string>
@@ -54,6 +64,7 @@ public readonly record struct CommittedResult(ETag? DocumentETag, string? PhotoE
             [PhotoETagKey] = photoETag.ToString(),
             [CropCountKey] = cropCount.ToString(CultureInfo.InvariantCulture),
             [DetectorKey] = detector,
+            [CommitKey] = commit,
         };
         if (names.IsHashed)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
@@ -16,7 +17,9 @@ namespace FaceFunctions.Storage.Results;
 /// touches the crops a committed document references;</item>
 /// <item>the document is written last, conditionally on the document state read before (If-Match, or
 /// If-None-Match: * when there was none), and only while the photo still has the ETag that was detected: it is
-/// the commit marker, and a stale invocation can never replace a newer result;</item>
+/// the commit marker, and a stale invocation can never replace a newer result. A write whose answer was lost
+/// (the client's retry then fails its condition on that very write) is recognised by its commit id
+/// (<see cref="CommittedResult.Commit"/>) and counts as committed;</item>
 /// <item>only after the commit are crops of other versions deleted, and only while the photo still is the
 /// committed version (a newer version's crops, being written right now, are never touched).</item>
 /// </list>
@@ -74,6 +77,7 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
 
         var document = JsonSerializer.SerializeToUtf8Bytes(Complete(output, photo, names, version), DetectionDocumentJsonContext.Default.DetectionDocument);
         var detector = DetectorIdentity.Of(output.Document);
+        var commit = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         for (var attempt = 1; ; attempt++)
         {
             if (await currentPhotoETag(cancellationToken) != photo.ETag)
@@ -88,7 +92,7 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
                     new BlobUploadOptions
                     {
                         HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
-                        Metadata = CommittedResult.Metadata(names, photo.ETag, output.Crops.Count, detector),
+                        Metadata = CommittedResult.Metadata(names, photo.ETag, output.Crops.Count, detector, commit),
                         Conditions = previous.DocumentETag is { } documentETag
                             ? new BlobRequestConditions { IfMatch = documentETag }
                             : new BlobRequestConditions { IfNoneMatch = ETag.All },
@@ -98,9 +102,17 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < CommitAttempts)
             {
-                // Someone committed since we looked: if it was this very version (by this detector), we are done;
-                // otherwise look again (the photo check at the top of the loop decides whether we are still the newest).
+                // The condition failed: the document changed since we looked. Either our own write landed and its
+                // answer was lost (the client retried the write, which then met the document it had just written),
+                // or someone else committed. If it was this very version (by this detector), we are done; otherwise
+                // look again (the photo check at the top of the loop decides whether we are still the newest).
                 previous = await ReadCommittedAsync(names, cancellationToken);
+                if (previous.Commit == commit)
+                {
+                    LogOwnCommitFound(logger, photo.Name, e.Status);
+                    break;
+                }
+
                 if (previous.IsCurrent(photo.ETag, detector))
                 {
                     return CommitOutcome.AlreadyCommitted;
@@ -231,6 +243,9 @@ public sealed partial class ResultStore(ResultContainers containers, ILogger<Res
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Commit of {PhotoName} raced another writer (attempt {Attempt}); re-checking")]
     private static partial void LogCommitRace(ILogger logger, string photoName, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Commit of {PhotoName}: the answer to the document write was lost and the client's retry met that very write ({Status}); it stands")]
+    private static partial void LogOwnCommitFound(ILogger logger, string photoName, int status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Removed {Count} stale crops of {PhotoName}")]
     private static partial void LogStaleCropsRemoved(ILogger logger, string photoName, int count);

@@ -55,6 +55,12 @@ public sealed partial class ScanService(
     /// <summary>A completion whose shard keeps changing under it gives up after this many tries and throws (the message is retried).</summary>
     private const int CountAttempts = 20;
 
+    /// <summary>
+    /// Record metadata: a random id per step attempt, so an attempt whose record write lost its answer (the
+    /// client's retry then fails If-Match on that very write) tells it from a duplicate step that won.
+    /// </summary>
+    private const string WriterKey = "writer";
+
     /// <summary>Photo messages sent at once by a step.</summary>
     private const int ParallelSends = 32;
 
@@ -77,10 +83,20 @@ public sealed partial class ScanService(
             Prune = request.Prune,
             StartedAt = now,
         };
-        await scans.GetBlobClient(BlobName(record.Id)).UploadAsync(
-            BinaryData.FromObjectAsJson(record, ScanJsonContext.Default.ScanRecord),
-            new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
-            cancellationToken);
+        try
+        {
+            await scans.GetBlobClient(BlobName(record.Id)).UploadAsync(
+                BinaryData.FromObjectAsJson(record, ScanJsonContext.Default.ScanRecord),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // The id is new and random, so only this very write can have created the record: its answer was lost
+            // and the client's retry met it. The record stands; without the step message below it would stay
+            // "listing" for ever.
+        }
+
         await SendAsync(steps, new ScanStepMessage(record.Id, 0), ScanJsonContext.Default.ScanStepMessage, cancellationToken);
         LogStarted(logger, record.Id, trigger, record.Prefix ?? string.Empty, record.Redetect, record.Prune);
         return record;
@@ -127,17 +143,27 @@ public sealed partial class ScanService(
             Step = record.Step + 1,
             ListedAt = step.Next is null ? DateTimeOffset.UtcNow : null,
         };
+        var writer = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         try
         {
             await scans.GetBlobClient(BlobName(record.Id)).UploadAsync(
                 BinaryData.FromObjectAsJson(next, ScanJsonContext.Default.ScanRecord),
-                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfMatch = etag } },
+                new BlobUploadOptions
+                {
+                    Metadata = new Dictionary<string, string> { [WriterKey] = writer },
+                    Conditions = new BlobRequestConditions { IfMatch = etag },
+                },
                 cancellationToken);
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
-            // A duplicate of this step finished first; its record stands (our photo messages are duplicates).
-            return;
+            // Either a duplicate of this step finished first (its record stands; our photo messages are
+            // duplicates), or the record is our own write whose answer was lost, met by the client's retry: then we
+            // go on, as returning would never send the next step's message and the scan would stall.
+            if (!await WroteRecordAsync(record.Id, writer, cancellationToken))
+            {
+                return;
+            }
         }
 
         if (step.Next is not null)
@@ -163,7 +189,7 @@ public sealed partial class ScanService(
     public async Task CompleteAsync(PhotoMessage message, PhotoReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var failed = report.Document?.Error is not null;
+        var failed = report.IsErrorDocument;
         var rowKey = RowKey(message.Name);
         var partition = ShardPartition(message.ScanId, int.Parse(rowKey.AsSpan(0, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture) % CounterShards);
         var photoRow = new TableEntity(partition, rowKey) { ["Outcome"] = report.Outcome.ToString(), ["Failed"] = failed };
@@ -289,6 +315,20 @@ public sealed partial class ScanService(
         return row.HasValue
             ? (new DetectionCounts(row.Value!.GetInt64("Completed") ?? 0, row.Value.GetInt64("Failed") ?? 0), row.Value.ETag)
             : (default, null);
+    }
+
+    /// <summary>Whether the record's current version is the write tagged <paramref name="writer"/>.</summary>
+    private async Task<bool> WroteRecordAsync(string id, string writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var properties = (await scans.GetBlobClient(BlobName(id)).GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+            return properties.Metadata.TryGetValue(WriterKey, out var stored) && stored == writer;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
     }
 
     /// <summary>Table keys may not hold '/', '\', '#', '?' or control characters: the photo name is hashed.</summary>

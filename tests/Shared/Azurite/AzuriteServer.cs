@@ -115,6 +115,13 @@ public sealed class AzuriteServer : IDisposable
         return new BlobServiceClient(BlobEndpoint, new StorageSharedKeyCredential(AccountName, AccountKey), options);
     }
 
+    /// <summary>
+    /// A client for this account whose requests go through <paramref name="faults"/>, with the retry settings the
+    /// app and the CLI run with (<see cref="RandomFaultTransport.WithProductRetries"/>).
+    /// </summary>
+    public BlobServiceClient CreateClient(RandomFaultTransport faults) =>
+        new(BlobEndpoint, new StorageSharedKeyCredential(AccountName, AccountKey), RandomFaultTransport.WithProductRetries(new BlobClientOptions(), faults));
+
     /// <summary>Starts the emulator again on the same port (after <see cref="Kill"/>).</summary>
     public void Start()
     {
