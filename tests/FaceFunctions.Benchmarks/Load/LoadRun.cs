@@ -45,7 +45,7 @@ internal static class LoadRun
     }
 
     /// <summary>The sample settings (local.settings.sample.json), pointed at this run's Azurite and options.</summary>
-    public static Dictionary<string, string?> Settings(LoadOptions options, AzuriteServer azurite)
+    private static Dictionary<string, string?> Settings(LoadOptions options, AzuriteServer azurite)
     {
         using var sample = JsonDocument.Parse(File.ReadAllText(RepositoryPaths.Of("local.settings.sample.json")));
         var settings = sample.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => (string?)p.Value.GetString());
