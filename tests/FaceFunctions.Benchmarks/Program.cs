@@ -30,6 +30,17 @@ if (args is ["queue-consumers", var consumers, var copies, .. var files])
         files);
 }
 
+// The load run of docs/reliability.md ("Load"): 1,000 photos through the function app's processor against Azurite.
+if (args is [FaceFunctions.Benchmarks.Load.LoadCommand.Name, .. var loadArguments])
+{
+    return await FaceFunctions.Benchmarks.Load.LoadCommand.RunAsync(loadArguments);
+}
+
+if (args is [FaceFunctions.Benchmarks.Load.LoadCommand.GenerateName, .. var generateArguments])
+{
+    return FaceFunctions.Benchmarks.Load.LoadCommand.Generate(generateArguments);
+}
+
 var config = ManualConfig.Create(DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(15));
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
 return 0;
