@@ -169,7 +169,10 @@ public sealed class PhotoPipeline : IPhotoPipeline
         return new EncodedImage(buffer.ToArray(), "image/jpeg", ".jpg");
     }
 
-    /// <summary>A decoded photo and the memory reserved for it: disposing frees the pixels, then the reservation.</summary>
+    /// <summary>
+    /// A decoded photo and the memory reserved for it: disposing frees the pixels, then the reservation, and after a
+    /// large photo gives the freed native memory back (<see cref="NativeHeap"/>).
+    /// </summary>
     private sealed class AdmittedPhoto(LoadedImage image, MemoryBudget.Reservation reservation) : IDisposable
     {
         public LoadedImage Image => image;
@@ -178,6 +181,10 @@ public sealed class PhotoPipeline : IPhotoPipeline
         {
             image.Dispose();
             reservation.Dispose();
+            if (reservation.Bytes >= NativeHeap.TrimAfterBytes)
+            {
+                NativeHeap.Trim();
+            }
         }
     }
 }
