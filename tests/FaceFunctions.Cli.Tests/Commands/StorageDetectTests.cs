@@ -79,7 +79,9 @@ public sealed class StorageDetectTests(AzuriteFixture azurite)
     [Fact]
     public async Task Ctrl_c_stops_cleanly_with_exit_code_130_and_the_rerun_finishes_the_rest()
     {
-        var (photos, args) = await ArchiveAsync(count: 8, astronauts: 8);
+        // Enough photos that the run cannot finish between its first document and the signal, even on a busy
+        // machine (with 8 it once did, and exited 0).
+        var (photos, args) = await ArchiveAsync(count: 24, astronauts: 24);
         int exitCode;
         using (var interrupted = Start([.. args, "--threads", "1", "--jsonl", "-"]))
         {
