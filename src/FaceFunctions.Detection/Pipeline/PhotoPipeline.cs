@@ -44,6 +44,7 @@ public sealed class PhotoPipeline : IPhotoPipeline
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        NativeHeap.Configure();
         var models = ModelSet.Load(options.ModelsDirectory);
         var detector = MtcnnDetector.Create(models, options.Inference, logger);
         return new PhotoPipeline(options, detector, new SafeImageLoader(options.Limits));

@@ -15,11 +15,12 @@ internal sealed record LoadBlock(
     long MaxGcCommittedBytes,
     long RssAfterGcBytes,
     long HeapAfterGcBytes,
+    NativeHeapReading NativeAfterGc,
     DateTime EndedUtc,
     string LoadAverage)
 {
     public static LoadBlock From(
-        int number, IReadOnlyList<PhotoRun> runs, TimeSpan wall, IReadOnlyList<MemorySample> samples, (long Rss, long Heap) after, string loadAverage)
+        int number, IReadOnlyList<PhotoRun> runs, TimeSpan wall, IReadOnlyList<MemorySample> samples, (long Rss, long Heap) after, NativeHeapReading native, string loadAverage)
     {
         var latencies = runs.Select(r => r.LatencyMs).Order().ToArray();
         return new LoadBlock(
@@ -34,13 +35,14 @@ internal sealed record LoadBlock(
             samples.Count == 0 ? 0 : samples.Max(s => s.GcCommittedBytes),
             after.Rss,
             after.Heap,
+            native,
             DateTime.UtcNow,
             loadAverage);
     }
 
     public string Line => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Number,5} {Photos,6} {Megapixels,7:F0} {PixelLimitPhotos,6} {PhotosPerMinute,10:F1} {MedianMs,9:F0} {P95Ms,9:F0} {Mb(MaxRssBytes),10:F0} {Mb(MaxGcCommittedBytes),10:F0} {Mb(RssAfterGcBytes),10:F0} {Mb(HeapAfterGcBytes),11:F1} {EndedUtc:HH:mm:ss} {LoadAverage}");
+        $"{Number,5} {Photos,6} {Megapixels,7:F0} {PixelLimitPhotos,6} {PhotosPerMinute,10:F1} {MedianMs,9:F0} {P95Ms,9:F0} {Mb(MaxRssBytes),10:F0} {Mb(MaxGcCommittedBytes),10:F0} {Mb(RssAfterGcBytes),10:F0} {Mb(HeapAfterGcBytes),11:F1} {Mb(NativeAfterGc.InUseBytes),10:F0} {Mb(NativeAfterGc.FreeBytes),10:F0} {NativeAfterGc.Arenas,6} {NativeAfterGc.Threads,7} {EndedUtc:HH:mm:ss} {LoadAverage}");
 
     /// <summary>Nearest rank: the smallest latency with at least <paramref name="fraction"/> of them at or below it.</summary>
     private static double Percentile(double[] sorted, double fraction) =>
@@ -66,9 +68,12 @@ internal sealed record LoadReport(
     string LoadAfter,
     int? AzuriteProcessId)
 {
-    /// <summary>The column names of <see cref="LoadBlock.Line"/>, at its widths (memory in MB, latency per invocation in ms).</summary>
+    /// <summary>
+    /// The column names of <see cref="LoadBlock.Line"/>, at its widths (memory in MB, latency per invocation in ms). After
+    /// GC, the native heap in glibc's account: in use, freed but kept, its arenas (<see cref="NativeHeapReading"/>).
+    /// </summary>
     public static string BlockHeader { get; } =
-        $"{"block",5} {"photos",6} {"MP",7} {"100MP",6} {"photos/min",10} {"median ms",9} {"p95 ms",9} {"max RSS",10} {"max GC",10} {"RSS aft GC",10} {"heap aft GC",11} {"ended",8} load average";
+        $"{"block",5} {"photos",6} {"MP",7} {"100MP",6} {"photos/min",10} {"median ms",9} {"p95 ms",9} {"max RSS",10} {"max GC",10} {"RSS aft GC",10} {"heap aft GC",11} {"native use",10} {"nat. free",10} {"arenas",6} {"threads",7} {"ended",8} load average";
 
     /// <summary>0 when every photo has its committed result and no result is unexpected; 1 otherwise.</summary>
     public int ExitCode => Checks.Missing.Count == 0 && Checks.Unexpected.Count == 0 && Failures.Count == 0 ? 0 : 1;

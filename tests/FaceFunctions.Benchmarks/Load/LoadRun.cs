@@ -92,7 +92,8 @@ internal static class LoadRun
         var processor = services.GetRequiredService<PhotoProcessor>();
         var baseline = Quiesce();
         bool peakReset = MemorySampler.ResetPeak();
-        output.WriteLine($"baseline (models loaded, after a full GC): RSS {Mb(baseline.Rss)}, managed heap {Mb(baseline.Heap)}");
+        var nativeBaseline = NativeHeapReading.Take();
+        output.WriteLine($"baseline (models loaded, after a full GC): RSS {Mb(baseline.Rss)}, managed heap {Mb(baseline.Heap)}; native heap in use {Mb(nativeBaseline.InUseBytes)}, free {Mb(nativeBaseline.FreeBytes)}, {nativeBaseline.Arenas} arenas, {nativeBaseline.Threads} threads");
         output.WriteLine($"feeding {photos.Count} photos, {options.Invocations} invocations in flight, MaxConcurrentDetections {app.MaxConcurrentDetections}, blocks of {options.BlockSize}");
         output.WriteLine(LoadReport.BlockHeader);
 
@@ -127,7 +128,7 @@ internal static class LoadRun
                 var done = blockRuns.OfType<PhotoRun>().ToArray();
                 runs.AddRange(done);
                 var after = Quiesce();
-                var blockReport = LoadBlock.From(blocks.Count + 1, done, end - start, sampler.Between(start, end), after, LoadAverage());
+                var blockReport = LoadBlock.From(blocks.Count + 1, done, end - start, sampler.Between(start, end), after, NativeHeapReading.Take(), LoadAverage());
                 blocks.Add(blockReport);
                 output.WriteLine(blockReport.Line);
                 if (stoppedBy is not null)
