@@ -32,7 +32,8 @@ internal static partial class NativeHeap
 
     /// <summary>
     /// Fixes glibc's mmap threshold once per process (<see cref="MmapThresholdBytes"/>) unless the environment sets it
-    /// (MALLOC_MMAP_THRESHOLD_, or GLIBC_TUNABLES with glibc.malloc.mmap_threshold), which wins. Nothing elsewhere.
+    /// (MALLOC_MMAP_THRESHOLD_, or GLIBC_TUNABLES with glibc.malloc.mmap_threshold), which wins. With another C library
+    /// (musl) it does nothing. True when the threshold is ours (set by this call or an earlier one).
     /// </summary>
     public static bool Configure() => Configured.Value;
 

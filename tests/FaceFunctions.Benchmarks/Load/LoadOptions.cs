@@ -22,8 +22,12 @@ internal sealed record LoadOptions
     /// <summary>FaceFunctions__MaxConcurrentDetections: detections the processor runs at once.</summary>
     public int Concurrency { get; init; } = 2;
 
-    /// <summary>Invocations in flight, as the host's blob extension hands them out (host.json maxDegreeOfParallelism).</summary>
-    public int Invocations { get; init; } = 4;
+    /// <summary>
+    /// Invocations in flight, as the host's blob extension hands them out: host.json's maxDegreeOfParallelism, which
+    /// the templates set to MaxConcurrentDetections (docs/deploy.md). More than <see cref="Concurrency"/> (the runs in
+    /// docs/reliability.md used 4) leaves uploads waiting for a detection slot in memory: a harsher case.
+    /// </summary>
+    public int Invocations { get; init; } = 2;
 
     public int BudgetMegabytes { get; init; } = DefaultBudgetMegabytes;
 
